@@ -1,0 +1,2 @@
+// CBLAS from OpenBLAS, plus OpenBLAS's own controls (thread count, chosen kernel).
+#include <cblas.h>

@@ -1,0 +1,2 @@
+// zlib, for reading the gzip-compressed IDX files.
+#include <zlib.h>

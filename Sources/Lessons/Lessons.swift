@@ -1,0 +1,1 @@
+// Lessons: placeholder until the module lands.

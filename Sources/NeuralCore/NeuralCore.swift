@@ -1,0 +1,1 @@
+// NeuralCore: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Render: placeholder until the module lands.

@@ -1,0 +1,7 @@
+// `tracer bench`: not built yet.
+import ArgumentParser
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "(not built yet)")
+    func run() throws { throw ValidationError("'tracer bench' is not built yet") }
+}

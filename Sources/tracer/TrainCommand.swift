@@ -1,0 +1,7 @@
+// `tracer train`: not built yet.
+import ArgumentParser
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "(not built yet)")
+    func run() throws { throw ValidationError("'tracer train' is not built yet") }
+}

@@ -1,0 +1,2 @@
+// Entry point: make sure OpenBLAS runs its fast kernel for this CPU, then hand over to the parser.
+Tracer.main()
