@@ -1,0 +1,73 @@
+// The gradient by nudging: central finite differences, (L(p + h) - L(p - h)) / 2h, one parameter
+// at a time. Slow on purpose (two loss evaluations per parameter): the check on backpropagation.
+
+/// One parameter's two gradients side by side.
+public struct GradientComparison: Sendable {
+    public let flatIndex: Int
+    public let param: String
+    public let index: [Int]
+    public let numeric: Float
+    public let backprop: Float
+
+    /// |numeric - backprop| / max(|numeric|, |backprop|, floor): relative where the gradient is
+    /// large, absolute below `floor` (a tiny gradient cannot be matched relatively in Float).
+    public func relativeError(floor: Float = 1e-3) -> Float {
+        abs(numeric - backprop) / Swift.max(abs(numeric), abs(backprop), floor)
+    }
+}
+
+extension Network {
+    /// dLoss/dParameter by central differences for the given flat parameter indices (all by
+    /// default), restoring every parameter afterwards. `h` is the nudge. Records, per parameter,
+    /// the two losses and the quotient when the tracer records.
+    public func numericalGradient<T: Tracer>(
+        input: MatrixView, target: MatrixView, loss: Loss, h: Float = 1e-3,
+        parameterIndices: [Int]? = nil, workspace: Workspace? = nil, tracer: T
+    ) -> [Float] {
+        let workspace = workspace ?? Workspace(for: self, capacity: input.rows)
+        let indices = parameterIndices ?? Array(0..<parameterCount)
+        var result: [Float] = []
+        result.reserveCapacity(indices.count)
+        for i in indices {
+            let original = parameters.base[i]
+            parameters.base[i] = original + h
+            let lossPlus = lossOnly(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            parameters.base[i] = original - h
+            let lossMinus = lossOnly(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            parameters.base[i] = original
+            // Divide by the actual distance between the two nudged values, which Float rounding
+            // makes slightly different from 2h.
+            let distance = (original + h) - (original - h)
+            let gradient = (lossPlus - lossMinus) / distance
+            result.append(gradient)
+            if tracer.isRecording {
+                let (param, index) = parameterName(at: i)
+                let name = param + index.map(String.init).joined(separator: ",")
+                tracer.record(TraceStep("loss_plus", label: "L(\(name) + h)", value: .scalar(lossPlus),
+                    formula: "\(name) = \(TraceNumber.format(original)) + \(TraceNumber.format(h))", index: index, param: param))
+                tracer.record(TraceStep("loss_minus", label: "L(\(name) - h)", value: .scalar(lossMinus),
+                    formula: "\(name) = \(TraceNumber.format(original)) - \(TraceNumber.format(h))", index: index, param: param))
+                tracer.record(TraceStep("gradient_numeric", label: "dL/d\(name)", value: .scalar(gradient),
+                    formula: "(\(TraceNumber.format(lossPlus)) - \(TraceNumber.operand(lossMinus))) / \(TraceNumber.format(distance))",
+                    index: index, param: param))
+            }
+        }
+        return result
+    }
+
+    /// Compares backpropagation with finite differences for every parameter (or those given).
+    public func checkGradients(
+        input: MatrixView, target: MatrixView, loss: Loss, h: Float = 1e-3, parameterIndices: [Int]? = nil
+    ) -> [GradientComparison] {
+        let workspace = Workspace(for: self, capacity: input.rows)
+        lossAndGradients(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+        let backprop = workspace.gradients.array
+        let indices = parameterIndices ?? Array(0..<parameterCount)
+        let numeric = numericalGradient(input: input, target: target, loss: loss, h: h, parameterIndices: indices,
+            workspace: workspace, tracer: NoTracer())
+        return zip(indices, numeric).map { i, value in
+            let (param, index) = parameterName(at: i)
+            return GradientComparison(flatIndex: i, param: param, index: index, numeric: value, backprop: backprop[i])
+        }
+    }
+}

@@ -1,0 +1,167 @@
+// Matrix: the one container of numbers in the core, Float32, contiguous and row-major.
+// Shapes are checked with `precondition` (a mismatch is a programmer error, never bad input).
+
+/// A `rows` x `cols` matrix of `Float`, stored row-major: element (r, c) is `values[r * cols + c]`.
+///
+/// A vector is a 1 x n matrix; a batch of inputs is (batch, features). Value semantics come from
+/// the `Array` inside; the hot paths borrow its storage through `MatrixView` to avoid copies.
+public struct Matrix: Equatable, Sendable {
+    public private(set) var rows: Int
+    public private(set) var cols: Int
+    public var values: [Float] {
+        didSet { precondition(values.count == rows * cols, "Matrix values changed size: \(values.count) for \(rows)x\(cols)") }
+    }
+
+    /// A matrix of zeros.
+    public init(rows: Int, cols: Int) {
+        precondition(rows >= 0 && cols >= 0, "Matrix shape must not be negative: \(rows)x\(cols)")
+        self.rows = rows
+        self.cols = cols
+        self.values = Array(repeating: 0, count: rows * cols)
+    }
+
+    /// A matrix from row-major values; `values.count` must be `rows * cols`.
+    public init(rows: Int, cols: Int, values: [Float]) {
+        precondition(values.count == rows * cols, "Matrix \(rows)x\(cols) needs \(rows * cols) values, got \(values.count)")
+        self.rows = rows
+        self.cols = cols
+        self.values = values
+    }
+
+    /// A matrix from nested rows, as a lesson writes it: `Matrix([[1, 2], [3, 4]])`.
+    public init(_ nestedRows: [[Float]]) {
+        let cols = nestedRows.first?.count ?? 0
+        precondition(nestedRows.allSatisfy { $0.count == cols }, "Matrix rows differ in length: \(nestedRows.map(\.count))")
+        self.init(rows: nestedRows.count, cols: cols, values: nestedRows.flatMap { $0 })
+    }
+
+    public var shape: (rows: Int, cols: Int) { (rows, cols) }
+    public var count: Int { values.count }
+
+    public subscript(row: Int, col: Int) -> Float {
+        get {
+            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
+            return values[row * cols + col]
+        }
+        set {
+            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
+            values[row * cols + col] = newValue
+        }
+    }
+
+    /// One row as an array (a copy), for printing and tests.
+    public func row(_ r: Int) -> [Float] { Array(values[r * cols ..< (r + 1) * cols]) }
+
+    /// The transpose, a new matrix (not used on hot paths; the products take transpose flags).
+    public var transposed: Matrix {
+        var result = Matrix(rows: cols, cols: rows)
+        for r in 0..<rows { for c in 0..<cols { result.values[c * rows + r] = values[r * cols + c] } }
+        return result
+    }
+
+    /// The same values read as another shape (flattening a 3x3 image into a 1x9 vector).
+    public func reshaped(rows newRows: Int, cols newCols: Int) -> Matrix {
+        precondition(newRows * newCols == count, "Cannot reshape \(rows)x\(cols) to \(newRows)x\(newCols)")
+        return Matrix(rows: newRows, cols: newCols, values: values)
+    }
+
+    /// Borrows the storage read-only as a view for the duration of `body`.
+    @inlinable
+    public func withView<R>(_ body: (MatrixView) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer { buffer in
+            try body(MatrixView(rows: rows, cols: cols, base: buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? emptyStorage))
+        }
+    }
+
+    /// Borrows the storage for writing as a view for the duration of `body`.
+    @inlinable
+    public mutating func withMutableView<R>(_ body: (MatrixView) throws -> R) rethrows -> R {
+        let (rows, cols) = (self.rows, self.cols)
+        return try values.withUnsafeMutableBufferPointer { buffer in
+            try body(MatrixView(rows: rows, cols: cols, base: buffer.baseAddress ?? emptyStorage))
+        }
+    }
+}
+
+/// Storage for views of empty matrices, so a view's pointer is never nil.
+@usableFromInline nonisolated(unsafe) let emptyStorage = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+/// A borrowed, unowned window on `rows * cols` row-major floats: what the kernels work on.
+///
+/// Views carry no ownership and no copy-on-write checks, so inner loops see plain pointers. The
+/// owner (a `Matrix` or a `Workspace`) must outlive the view.
+public struct MatrixView: @unchecked Sendable {
+    public let rows: Int
+    public let cols: Int
+    public let base: UnsafeMutablePointer<Float>
+
+    @inlinable
+    public init(rows: Int, cols: Int, base: UnsafeMutablePointer<Float>) {
+        self.rows = rows
+        self.cols = cols
+        self.base = base
+    }
+
+    @inlinable public var count: Int { rows * cols }
+
+    @inlinable
+    public subscript(row: Int, col: Int) -> Float {
+        get { base[row * cols + col] }
+        nonmutating set { base[row * cols + col] = newValue }
+    }
+
+    /// Rows `range` of this view, sharing storage (a shard of a batch).
+    @inlinable
+    public func rows(_ range: Range<Int>) -> MatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Rows \(range) outside \(rows)x\(cols)")
+        return MatrixView(rows: range.count, cols: cols, base: base + range.lowerBound * cols)
+    }
+
+    /// The first `count` rows, for a last batch smaller than the buffers were sized for.
+    @inlinable
+    public func prefix(rows count: Int) -> MatrixView { rows(0..<count) }
+
+    /// A copy as an owning `Matrix`.
+    public func toMatrix() -> Matrix {
+        Matrix(rows: rows, cols: cols, values: Array(UnsafeBufferPointer(start: base, count: count)))
+    }
+
+    @inlinable
+    public func fill(_ value: Float) { base.update(repeating: value, count: count) }
+
+    @inlinable
+    public func copy(from other: MatrixView) {
+        precondition(rows == other.rows && cols == other.cols, "Copy needs equal shapes: \(rows)x\(cols) vs \(other.rows)x\(other.cols)")
+        base.update(from: other.base, count: count)
+    }
+}
+
+/// Stops with both shapes in the message when two shapes that must agree do not.
+@inlinable
+public func precondition(shape a: MatrixView, equals b: MatrixView, _ what: @autoclosure () -> String) {
+    precondition(a.rows == b.rows && a.cols == b.cols, "\(what()): shapes \(a.rows)x\(a.cols) and \(b.rows)x\(b.cols) differ")
+}
+
+/// An owned, fixed-size buffer of floats that lives as long as the object: the backing of
+/// parameters, gradients and activations, allocated once and reused for every batch.
+public final class FloatBuffer: @unchecked Sendable {
+    public let count: Int
+    public let base: UnsafeMutablePointer<Float>
+
+    public init(count: Int) {
+        self.count = count
+        self.base = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        base.initialize(repeating: 0, count: Swift.max(count, 1))
+    }
+
+    deinit { base.deallocate() }
+
+    /// A view on `rows * cols` floats starting at `offset`.
+    @inlinable
+    public func view(offset: Int = 0, rows: Int, cols: Int) -> MatrixView {
+        precondition(offset >= 0 && offset + rows * cols <= count, "View \(rows)x\(cols) at \(offset) outside a buffer of \(count)")
+        return MatrixView(rows: rows, cols: cols, base: base + offset)
+    }
+
+    public var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }
+}

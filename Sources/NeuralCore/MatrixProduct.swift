@@ -1,0 +1,76 @@
+// The matrix product, out = alpha * op(a) * op(b) + beta * out, and its backward.
+// `.blas` calls OpenBLAS's sgemm; `.naive` is the readable triple loop: the oracle in tests.
+import CBLAS
+
+/// Which implementation of the matrix product to run. Both compute the same thing.
+public enum ProductKernel: Sendable {
+    /// OpenBLAS `cblas_sgemm`: blocked, vectorised, the fast path.
+    case blas
+    /// Three plain loops in a fixed order: slow, obvious, and the reference the tests trust.
+    case naive
+}
+
+/// out (m, n) = alpha * op(a) (m, k) * op(b) (k, n) + beta * out, where op transposes when asked.
+///
+/// With `beta == 0` the old contents of `out` are ignored (even NaN), as in BLAS.
+@inlinable
+public func matrixProduct(
+    _ out: MatrixView, _ a: MatrixView, transposeA: Bool = false, _ b: MatrixView, transposeB: Bool = false,
+    alpha: Float = 1, beta: Float = 0, kernel: ProductKernel = .blas
+) {
+    let m = transposeA ? a.cols : a.rows
+    let k = transposeA ? a.rows : a.cols
+    let kB = transposeB ? b.cols : b.rows
+    let n = transposeB ? b.rows : b.cols
+    precondition(k == kB, "matrixProduct: inner sizes differ: op(a) is \(m)x\(k), op(b) is \(kB)x\(n)")
+    precondition(out.rows == m && out.cols == n, "matrixProduct: out is \(out.rows)x\(out.cols), expected \(m)x\(n)")
+    switch kernel {
+    case .blas:
+        guard m > 0 && n > 0 else { return }
+        if k == 0 {  // BLAS leaves this case to us: out = beta * out.
+            for i in 0..<out.count { out.base[i] = beta == 0 ? 0 : beta * out.base[i] }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.cols), b.base, Int32(b.cols),
+            beta, out.base, Int32(out.cols))
+    case .naive:
+        matrixProductNaive(out, a, transposeA: transposeA, b, transposeB: transposeB, alpha: alpha, beta: beta)
+    }
+}
+
+/// The readable twin of `matrixProduct`: for each output element, a dot product summed left to right.
+@inlinable
+public func matrixProductNaive(
+    _ out: MatrixView, _ a: MatrixView, transposeA: Bool = false, _ b: MatrixView, transposeB: Bool = false,
+    alpha: Float = 1, beta: Float = 0
+) {
+    let m = out.rows, n = out.cols
+    let k = transposeA ? a.rows : a.cols
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum: Float = 0
+            for p in 0..<k {
+                let aValue = transposeA ? a[p, i] : a[i, p]
+                let bValue = transposeB ? b[j, p] : b[p, j]
+                sum += aValue * bValue
+            }
+            out[i, j] = alpha * sum + (beta == 0 ? 0 : beta * out[i, j])
+        }
+    }
+}
+
+/// Backward of `out = a * b`: given dOut, writes dA = dOut * b^T and dB = a^T * dOut.
+///
+/// Either gradient may be skipped (`nil`): the first layer of a network never needs dInput.
+/// `accumulate` adds into dA/dB instead of overwriting them.
+@inlinable
+public func matrixProductBackward(
+    dA: MatrixView?, dB: MatrixView?, dOut: MatrixView, a: MatrixView, b: MatrixView,
+    accumulate: Bool = false, kernel: ProductKernel = .blas
+) {
+    let beta: Float = accumulate ? 1 : 0
+    if let dA { matrixProduct(dA, dOut, b, transposeB: true, beta: beta, kernel: kernel) }
+    if let dB { matrixProduct(dB, a, transposeA: true, dOut, beta: beta, kernel: kernel) }
+}

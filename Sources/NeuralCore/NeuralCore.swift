@@ -1,1 +1,0 @@
-// NeuralCore: placeholder until the module lands.

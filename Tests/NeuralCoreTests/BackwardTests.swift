@@ -1,0 +1,124 @@
+// Every backward pass against central finite differences on random inputs of odd shapes.
+// The probe loss is L = sum(G .* f(X)) for a fixed random G, so the backward is fed dY = G.
+import Testing
+import NeuralCore
+
+/// Central differences of L(X) = sum(G .* f(X)) with respect to every entry of X, accumulated in
+/// Double so that the only error left is Float's in f itself.
+func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h: Float) -> [Float] {
+    func l(_ x: Matrix) -> Double { zip(f(x).values, g.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+    return (0..<x.count).map { i in
+        var plus = x, minus = x
+        plus.values[i] += h
+        minus.values[i] -= h
+        return Float((l(plus) - l(minus)) / Double(plus.values[i] - minus.values[i]))
+    }
+}
+
+@Suite struct BackwardTests {
+    @Test func biasBackward() {
+        let z = randomMatrix(3, 5, seed: 11), bias = randomMatrix(1, 5, seed: 12), g = randomMatrix(3, 5, seed: 13)
+        let numeric = numericGradient(of: { b in
+            var out = z
+            b.withView { bv in out.withMutableView { addBias($0, bv) } }
+            return out
+        }, at: bias, probe: g, h: 1e-2)
+        var dBias = Matrix(rows: 1, cols: 5)
+        g.withView { gv in dBias.withMutableView { addBiasBackward(dBias: $0, dZ: gv) } }
+        #expect(maxDifference(numeric, dBias.values) < 1e-3)  // linear: rounding only
+    }
+
+    @Test(arguments: [Activation.relu, .sigmoid, .identity])
+    func activationBackward(_ activation: Activation) {
+        var x = randomMatrix(7, 1, seed: 21)
+        // Keep ReLU inputs away from its kink at 0, where the derivative is not defined.
+        for i in 0..<x.count where abs(x.values[i]) < 0.05 { x.values[i] = 0.3 }
+        let g = randomMatrix(7, 1, seed: 22)
+        let forward: (Matrix) -> Matrix = { z in
+            var a = Matrix(rows: z.rows, cols: z.cols)
+            z.withView { zv in a.withMutableView { activation.forward($0, zv) } }
+            return a
+        }
+        let numeric = numericGradient(of: forward, at: x, probe: g, h: 1e-3)
+        let a = forward(x)
+        var dZ = Matrix(rows: 7, cols: 1)
+        x.withView { zv in a.withView { av in g.withView { gv in
+            dZ.withMutableView { activation.backward(dZ: $0, dActivation: gv, z: zv, activation: av) }
+        } } }
+        // h = 1e-3 on Float values near 1: truncation ~1e-7, rounding ~6e-8/1e-3: 1e-3 is ample.
+        for i in 0..<x.count { #expect(isClose(numeric[i], dZ.values[i], absolute: 1e-3, relative: 1e-2), "\(activation) \(i)") }
+    }
+
+    @Test(arguments: [Loss.meanSquaredError, .softmaxCrossEntropy])
+    func lossBackward(_ loss: Loss) {
+        let output = randomMatrix(3, 5, seed: 31).values.map { $0 * 3 }
+        let x = Matrix(rows: 3, cols: 5, values: output)
+        let target = loss == .softmaxCrossEntropy ? oneHot([4, 0, 2], count: 5) : randomMatrix(3, 5, seed: 32)
+        var probabilities = Matrix(rows: 3, cols: 5)
+        func value(_ y: Matrix) -> Double {
+            y.withView { yv in target.withView { tv in probabilities.withMutableView { pv in
+                Double(loss.forward(output: yv, target: tv, probabilities: pv, batchSize: 3, tracer: NoTracer()))
+            } } }
+        }
+        _ = value(x)
+        var dOutput = Matrix(rows: 3, cols: 5)
+        x.withView { yv in target.withView { tv in probabilities.withView { pv in
+            dOutput.withMutableView { loss.backward(dOutput: $0, output: yv, target: tv, probabilities: pv, batchSize: 3) }
+        } } }
+        let h: Float = 1e-2
+        for i in 0..<x.count {
+            var plus = x, minus = x
+            plus.values[i] += h
+            minus.values[i] -= h
+            let numeric = Float((value(plus) - value(minus)) / Double(plus.values[i] - minus.values[i]))
+            // Smooth losses, h = 1e-2: truncation error ~h^2 = 1e-4.
+            #expect(isClose(numeric, dOutput.values[i], absolute: 5e-4, relative: 1e-2), "\(loss) \(i)")
+        }
+    }
+
+    @Test func softmaxCrossEntropyIsFiniteForHugeLogits() {
+        let logits = Matrix([[1e4, 0, -1e4], [-1e4, 1e4, 1e4]])
+        let target = oneHot([1, 2], count: 3)
+        var probabilities = Matrix(rows: 2, cols: 3), dLogits = Matrix(rows: 2, cols: 3)
+        let loss = logits.withView { y in target.withView { t in probabilities.withMutableView { p in
+            Loss.softmaxCrossEntropy.forward(output: y, target: t, probabilities: p, batchSize: 2, tracer: NoTracer())
+        } } }
+        logits.withView { y in target.withView { t in probabilities.withView { p in dLogits.withMutableView {
+            Loss.softmaxCrossEntropy.backward(dOutput: $0, output: y, target: t, probabilities: p, batchSize: 2)
+        } } } }
+        #expect(loss.isFinite)
+        // Row 0: class 1 is 1e4 below the top: loss 1e4. Row 1: two tied tops: -log(1/2).
+        #expect(isClose(loss, (1e4 + 0.6931472) / 2, absolute: 0, relative: 1e-6))
+        #expect(dLogits.values.allSatisfy { $0.isFinite })
+        #expect(isClose(dLogits[0, 0], 0.5, absolute: 1e-6))   // (1 - 0) / 2
+        #expect(isClose(dLogits[1, 2], -0.25, absolute: 1e-6))  // (0.5 - 1) / 2
+    }
+
+    @Test(arguments: [[9, 7, 1], [5, 4, 3, 2], [3, 5, 1]])
+    func wholeNetworkGradient(layerSizes: [Int]) {
+        for loss in Loss.allCases {
+            for hidden in [Activation.relu, .sigmoid] {
+                let network = Network(layerSizes: layerSizes, hidden: hidden)
+                var random = SeededRandom(seed: 7)
+                network.initialize(.xavier, random: &random)
+                for l in 0..<network.layerCount {  // non-zero biases, so the bias path is exercised
+                    let b = network.bias(l)
+                    for j in 0..<b.count { b.base[j] = random.uniform(-0.5, 0.5) }
+                }
+                let rows = 3
+                let input = randomMatrix(rows, layerSizes[0], seed: 8)
+                let target = loss == .softmaxCrossEntropy
+                    ? oneHot((0..<rows).map { $0 % layerSizes.last! }, count: layerSizes.last!)
+                    : randomMatrix(rows, layerSizes.last!, seed: 9)
+                let comparisons = input.withView { x in target.withView { t in
+                    network.checkGradients(input: x, target: t, loss: loss, h: 1e-2)
+                } }
+                #expect(comparisons.count == network.parameterCount)
+                // Float32 losses, h = 1e-2: differences agree to about 1e-2 relative, except at
+                // a ReLU kink crossed by the nudge, which random data of this size avoids.
+                let worst = comparisons.map { $0.relativeError(floor: 1e-2) }.max() ?? 0
+                #expect(worst < 2e-2, "\(layerSizes) \(loss) \(hidden): worst relative error \(worst)")
+            }
+        }
+    }
+}
