@@ -1,1 +1,0 @@
-// Training: placeholder until the module lands.
