@@ -20,25 +20,34 @@ public struct Mistake: Sendable, Equatable {
 extension Evaluation {
     /// counts[true][predicted].
     public func confusionMatrix(classes: Int) -> [[Int]] {
-        var counts = Array(repeating: Array(repeating: 0, count: classes), count: classes)
-        for (label, predicted) in zip(labels, predictions) { counts[label][predicted] += 1 }
-        return counts
+        Training.confusionMatrix(labels: labels, predictions: predictions, classes: classes)
     }
 
     /// The `k` most probable classes of example `index`, most probable first.
-    public func top(_ k: Int, of index: Int) -> [(Int, Float)] {
-        topClasses(outputs.row(index), k)
-    }
+    public func top(_ k: Int, of index: Int) -> [(Int, Float)] { topClasses(outputs.row(index), k) }
 
     /// Every misclassified example, most confident mistake first (ties by index).
     public func mistakes() -> [Mistake] {
-        var result: [Mistake] = []
-        for i in 0..<predictions.count where predictions[i] != labels[i] {
-            result.append(Mistake(index: i, label: labels[i], predicted: predictions[i],
-                confidence: outputs[i, predictions[i]], top: top(3, of: i)))
-        }
-        return result.sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index < $1.index }
+        Training.mistakes(labels: labels, predictions: predictions, probabilities: outputs)
     }
+}
+
+/// counts[true][predicted] over pairs of labels and predictions.
+public func confusionMatrix(labels: [Int], predictions: [Int], classes: Int) -> [[Int]] {
+    var counts = Array(repeating: Array(repeating: 0, count: classes), count: classes)
+    for (label, predicted) in zip(labels, predictions) { counts[label][predicted] += 1 }
+    return counts
+}
+
+/// The examples whose prediction is not their label, most confident mistake first (ties by
+/// index); `probabilities` is (count, classes).
+public func mistakes(labels: [Int], predictions: [Int], probabilities: Matrix) -> [Mistake] {
+    var result: [Mistake] = []
+    for i in 0..<predictions.count where predictions[i] != labels[i] {
+        result.append(Mistake(index: i, label: labels[i], predicted: predictions[i],
+            confidence: probabilities[i, predictions[i]], top: topClasses(probabilities.row(i), 3)))
+    }
+    return result.sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index < $1.index }
 }
 
 /// The `k` largest entries of `values` with their positions, largest first (first position on ties).

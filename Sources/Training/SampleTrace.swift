@@ -58,6 +58,19 @@ public struct SampleTrace: Sendable {
         func name(_ c: Int) -> String { classNames.map { "\(c) (\($0[c]))" } ?? String(c) }
         var lines = ["trace of test image \(index): label \(name(label)), predicted \(name(predicted)) with p = \(TraceNumber.format(probabilities[predicted]))"]
         let labelWidth = Swift.min(36, steps.map(\.label.count).max() ?? 0)
+        // Each product x_k*w_kj is already written out inside its z's formula: say how many
+        // there were, once per layer, and leave them to --json.
+        var steps: [TraceStep] = []
+        var productsAnnounced = Set<Int>()
+        for step in self.steps {
+            guard step.name == "product" else { steps.append(step); continue }
+            let layer = step.layer ?? 0
+            if productsAnnounced.insert(layer).inserted {
+                let count = self.steps.filter { $0.name == "product" && $0.layer == step.layer }.count
+                steps.append(TraceStep("products", label: "\(count) products x_k*w_kj", value: .scalar(Float(count)),
+                    formula: "each one summed into a z below (every one with --json)", layer: layer))
+            }
+        }
         var start = 0
         while start < steps.count {
             var end = start + 1
@@ -80,6 +93,7 @@ public struct SampleTrace: Sendable {
     static func line(_ step: TraceStep, labelWidth: Int) -> String {
         let layer = step.layer.map { "L\($0) " } ?? "   "
         let name = step.name.padding(toLength: 17, withPad: " ", startingAt: 0)
+        if step.name == "products" { return "\(layer)\(name) \(step.label), \(step.formula ?? "")" }
         let label = step.label.count >= labelWidth ? step.label : step.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
         var text = "\(layer)\(name) \(label) = \(describe(step.value))"
         if let formula = step.formula { text += "   \(formula)" }
