@@ -136,7 +136,7 @@ public struct ColorBar: Sendable {
     }
 }
 
-/// A short, readable form of a number for labels: at most four significant figures, no
+/// A short, readable form of a number for labels: at most three significant figures, no
 /// trailing zeros, no "-0".
 public func formatNumber(_ value: Float) -> String {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
@@ -145,7 +145,7 @@ public func formatNumber(_ value: Float) -> String {
     if magnitude >= 10_000 || magnitude < 0.001 {
         return String(format: "%.2e", Double(value))
     }
-    let decimals = Swift.max(0, 3 - Int(floor(log10(magnitude))))
+    let decimals = Swift.max(0, 2 - Int(floor(log10(magnitude))))
     var text = String(format: "%.\(decimals)f", Double(value))
     if text.contains(".") {
         while text.hasSuffix("0") { text.removeLast() }

@@ -41,7 +41,7 @@ public struct HeatMapGrid: Picture {
     }
 
     public func render() -> Canvas {
-        let gap = 6
+        let gap = 8
         let tileWidth = cols * scale, tileHeight = rows * scale
         let captionHeight = captions == nil ? 0 : BitmapFont.textHeight() + 2
         let cellWidth = max(tileWidth, (captions ?? []).map { BitmapFont.textWidth($0) }.max() ?? 0)
@@ -61,6 +61,9 @@ public struct HeatMapGrid: Picture {
             let y = top + (index / columns) * (tileHeight + captionHeight + gap)
             canvas.drawMatrix(map, rows: rows, cols: cols, x: x, y: y, cellWidth: scale,
                               cellHeight: scale, colorMap: colorMap)
+            // A faint frame, so a tile whose edges are near zero (white) keeps its shape.
+            canvas.strokeRect(x: x - 1, y: y - 1, width: tileWidth + 2, height: tileHeight + 2,
+                              Theme.grid)
             if let caption = captions?[index] {
                 canvas.drawText(caption, centerX: x + tileWidth / 2, y: y + tileHeight + 2,
                                 color: Theme.faintInk)

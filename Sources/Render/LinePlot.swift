@@ -113,9 +113,14 @@ public struct LinePlot: Picture {
             xScale.label($0) } ?? "", scale: s) / 2
         let bottom = height - Theme.margin - bottomRoom
         let plotWidth = max(right - left, 20), plotHeight = max(bottom - top, 20)
-        func px(_ x: Double) -> Int { Int((xScale.fraction(x) * Double(plotWidth - 1)).rounded()) }
+        // Data stays `pad` pixels inside the frame, so points on the range's edge show whole.
+        let pad = 6
+        func px(_ x: Double) -> Int {
+            pad + Int((xScale.fraction(x) * Double(plotWidth - 1 - 2 * pad)).rounded())
+        }
         func py(_ y: Double) -> Int {
-            plotHeight - 1 - Int((yScale.fraction(y) * Double(plotHeight - 1)).rounded())
+            let span = Double(plotHeight - 1 - 2 * pad)
+            return plotHeight - 1 - pad - Int((yScale.fraction(y) * span).rounded())
         }
 
         // Grid and series go on a canvas the size of the plot area, which clips them.
@@ -125,7 +130,8 @@ public struct LinePlot: Picture {
         for tick in yScale.ticks { area.fillRect(x: 0, y: py(tick), width: plotWidth, height: 1,
                                                  Theme.grid) }
         if yScale.lower < 0 && yScale.upper > 0 {
-            area.fillRect(x: 0, y: py(0), width: plotWidth, height: 1, Theme.axis.mixed(with: .white, 0.5))
+            area.fillRect(x: 0, y: py(0), width: plotWidth, height: 1,
+                          Theme.axis.mixed(with: .white, 0.5))
         }
         for (index, one) in series.enumerated() {
             let colour = color(of: index)

@@ -4,6 +4,7 @@
 /// Draws small grey images (for example 28x28 MNIST digits) in rows and columns, scaled up with
 /// nearest neighbour so the pixels stay visible, each with an optional caption underneath (such
 /// as `7 -> 2 (0.93)`) and an optional coloured border (`Theme.correct` green, `Theme.wrong` red).
+/// Captions are dark, except under a `Theme.wrong` border, where they are red too.
 public struct TileGrid: Picture {
     /// One image of the grid.
     public struct Tile: Sendable {
@@ -81,7 +82,7 @@ public struct TileGrid: Picture {
             if let caption = tile.caption {
                 canvas.drawText(caption, centerX: cellX + cellWidth / 2,
                                 y: cellY + imageHeight + 2 * border + 3, scale: captionScale,
-                                color: tile.border ?? Theme.ink)
+                                color: tile.border == Theme.wrong ? Theme.wrong : Theme.ink)
             }
         }
         return canvas
