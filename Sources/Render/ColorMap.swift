@@ -112,7 +112,7 @@ public struct ColorBar: Sendable {
 
     /// Total width: strip, gap, widest label.
     public var width: Int {
-        barWidth + 4 + labels.map { BitmapFont.textWidth($0.text, scale: textScale) }.max()!
+        barWidth + 6 + labels.map { BitmapFont.textWidth($0.text, scale: textScale) }.max()!
     }
 
     /// Draws the bar with the top-left of its strip at (x, y).
@@ -130,8 +130,8 @@ public struct ColorBar: Sendable {
             let t = span > 0 ? (colorMap.max - value) / span : 0
             let centre = y + Int((Float(height - 1) * t).rounded())
             let top = Swift.min(Swift.max(centre - textHeight / 2, y), y + height - textHeight)
-            canvas.fillRect(x: x + barWidth, y: centre, width: 3, height: 1, Theme.axis)
-            canvas.drawText(text, x: x + barWidth + 4, y: top, scale: textScale, color: Theme.ink)
+            canvas.fillRect(x: x + barWidth, y: centre, width: 2, height: 1, Theme.axis)
+            canvas.drawText(text, x: x + barWidth + 6, y: top, scale: textScale, color: Theme.ink)
         }
     }
 }

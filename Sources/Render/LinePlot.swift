@@ -106,7 +106,10 @@ public struct LinePlot: Picture {
         let yLabelWidth = yLabels.map { BitmapFont.textWidth($0, scale: s) }.max() ?? 0
 
         // The plot area.
-        let axisTitleRoom = yLabel == nil ? 0 : lineHeight + 8
+        // A short y label ("y", "p") reads best upright; a longer one is turned.
+        let uprightYLabel = (yLabel?.count ?? 0) <= 2
+        let axisTitleRoom = yLabel.map {
+            uprightYLabel ? BitmapFont.textWidth($0, scale: s) + 10 : lineHeight + 8 } ?? 0
         let left = Theme.margin + axisTitleRoom + yLabelWidth + 8
         let bottomRoom = lineHeight + 8 + (xLabel == nil ? 0 : lineHeight + 8)
         let right = width - Theme.margin - BitmapFont.textWidth(xScale.ticks.last.map {
@@ -171,7 +174,10 @@ public struct LinePlot: Picture {
             canvas.drawText(xLabel, centerX: left + plotWidth / 2,
                             y: top + plotHeight + 8 + lineHeight + 8, scale: s, color: Theme.ink)
         }
-        if let yLabel {
+        if let yLabel, uprightYLabel {
+            canvas.drawText(yLabel, x: Theme.margin, y: top + (plotHeight - capHeight) / 2,
+                            scale: s, color: Theme.ink)
+        } else if let yLabel {
             let length = BitmapFont.textWidth(yLabel, scale: s)
             canvas.drawTextUpward(yLabel, x: Theme.margin, y: top + (plotHeight - length) / 2,
                                   scale: s, color: Theme.ink)

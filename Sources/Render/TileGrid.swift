@@ -28,20 +28,24 @@ public struct TileGrid: Picture {
     /// - Parameters:
     ///   - columns: images per row; defaults to a near-square grid of at most 10 columns.
     ///   - scale: pixels per image pixel.
-    ///   - captionScale: text scale of the captions.
-    public init(tiles: [Tile], columns: Int? = nil, scale: Int = 3, captionScale: Int = 1,
+    ///   - captionScale: text scale of the captions; by default 2 when every caption fits under
+    ///     its image at that size, else 1 (so long ones do not widen the grid).
+    public init(tiles: [Tile], columns: Int? = nil, scale: Int = 3, captionScale: Int? = nil,
                 title: String? = nil) {
         self.tiles = tiles
         let square = Int(Double(max(tiles.count, 1)).squareRoot().rounded(.up))
         self.columns = max(1, min(columns ?? min(square, 10), max(tiles.count, 1)))
         self.scale = max(1, scale)
-        self.captionScale = max(1, captionScale)
+        let imageWidth = (tiles.map(\.image.width).max() ?? 0) * self.scale
+        let widest = tiles.compactMap(\.caption).map { BitmapFont.textWidth($0, scale: 2) }
+            .max() ?? 0
+        self.captionScale = max(1, captionScale ?? (widest <= imageWidth + 10 ? 2 : 1))
         self.title = title
     }
 
     /// Images with optional captions and borders, index for index.
     public init(images: [GreyImage], captions: [String]? = nil, borders: [RGB?]? = nil,
-                columns: Int? = nil, scale: Int = 3, captionScale: Int = 1,
+                columns: Int? = nil, scale: Int = 3, captionScale: Int? = nil,
                 title: String? = nil) {
         let tiles = images.enumerated().map { index, image in
             Tile(image: image, caption: captions.flatMap { index < $0.count ? $0[index] : nil },

@@ -71,8 +71,13 @@ struct LookTests {
                 caption: predicted == truth ? "\(truth) (0.9\(i % 10))" : "\(truth) -> \(predicted) (0.6\(i % 10))",
                 border: predicted == truth ? Theme.correct : Theme.wrong)
         }
-        try TileGrid(tiles: tiles, columns: 10, title: "Predictions")
+        try TileGrid(tiles: tiles, columns: 10, title: "Misclassified and not")
             .writePNG(to: folder + "/tiles.png")
+        let short = tiles.map { tile in
+            TileGrid.Tile(image: tile.image, caption: String(tile.caption!.prefix(6)),
+                          border: tile.border)
+        }
+        try TileGrid(tiles: short, title: "Predictions").writePNG(to: folder + "/tiles-short.png")
 
         // Curves, a function with samples, and edge cases.
         let loss: [Float] = [2.3, 0.9, 0.52, 0.41, 0.35, 0.31, 0.29, 0.27, 0.26, 0.25]
