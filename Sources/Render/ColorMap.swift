@@ -121,7 +121,8 @@ public struct ColorBar: Sendable {
             // Top row is the maximum.
             let t = height == 1 ? 1 : Float(height - 1 - row) / Float(height - 1)
             let value = colorMap.min + (colorMap.max - colorMap.min) * t
-            canvas.fillRect(x: x, y: y + row, width: barWidth, height: 1, colorMap.color(for: value))
+            canvas.fillRect(x: x, y: y + row, width: barWidth, height: 1,
+                            colorMap.color(for: value))
         }
         canvas.strokeRect(x: x - 1, y: y - 1, width: barWidth + 2, height: height + 2, Theme.axis)
         let textHeight = BitmapFont.capHeight * textScale

@@ -47,7 +47,8 @@ public struct HeatMapGrid: Picture {
         let cellWidth = max(tileWidth, (captions ?? []).map { BitmapFont.textWidth($0) }.max() ?? 0)
         let gridRows = (maps.count + columns - 1) / columns
         let gridWidth = columns * cellWidth + (columns - 1) * gap
-        let gridHeight = max(gridRows * (tileHeight + captionHeight) + max(gridRows - 1, 0) * gap, 1)
+        let gridHeight = max(
+            gridRows * (tileHeight + captionHeight) + max(gridRows - 1, 0) * gap, 1)
         let bar = ColorBar(colorMap: colorMap, height: min(max(gridHeight, 80), 400))
         let top = Theme.margin + Layout.titleHeight(title)
         let width = max(Theme.margin + gridWidth + 20 + bar.width + Theme.margin,
@@ -57,7 +58,8 @@ public struct HeatMapGrid: Picture {
         Layout.drawTitle(title, on: &canvas)
 
         for (index, map) in maps.enumerated() {
-            let x = Theme.margin + (index % columns) * (cellWidth + gap) + (cellWidth - tileWidth) / 2
+            let x = Theme.margin + (index % columns) * (cellWidth + gap)
+                + (cellWidth - tileWidth) / 2
             let y = top + (index / columns) * (tileHeight + captionHeight + gap)
             canvas.drawMatrix(map, rows: rows, cols: cols, x: x, y: y, cellWidth: scale,
                               cellHeight: scale, colorMap: colorMap)

@@ -24,7 +24,8 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .missingFile(let path), .unreadable(let path, _), .missingFolder(let path, _),
-            .notAFolder(let path, _), .unwritable(let path, _), .badPixelCount(let path, _, _, _, _):
+            .notAFolder(let path, _), .unwritable(let path, _),
+            .badPixelCount(let path, _, _, _, _):
             return path
         }
     }

@@ -29,7 +29,8 @@ import Testing
         let top = Theme.margin + Layout.titleHeight("weights")
         let secondTileX = Theme.margin + 28 * 2 + 8
         #expect(canvas[Theme.margin + 5, top + 5] == ColorMap.positiveEnd)
-        #expect(canvas[secondTileX + 5, top + 5] == RGB.white.mixed(with: ColorMap.positiveEnd, 0.5))
+        let half = RGB.white.mixed(with: ColorMap.positiveEnd, 0.5)
+        #expect(canvas[secondTileX + 5, top + 5] == half)
     }
 
     @Test func tileGridDrawsBordersAndScaledPixels() {

@@ -68,7 +68,8 @@ struct LookTests {
             let truth = i % 10, predicted = i % 7 == 3 ? (i + 4) % 10 : truth
             return TileGrid.Tile(
                 image: sampleDigit(truth, shift: i),
-                caption: predicted == truth ? "\(truth) (0.9\(i % 10))" : "\(truth) -> \(predicted) (0.6\(i % 10))",
+                caption: predicted == truth
+                    ? "\(truth) (0.9\(i % 10))" : "\(truth) -> \(predicted) (0.6\(i % 10))",
                 border: predicted == truth ? Theme.correct : Theme.wrong)
         }
         try TileGrid(tiles: tiles, columns: 10, title: "Misclassified and not")
@@ -91,7 +92,8 @@ struct LookTests {
                   y: stride(from: -3, through: 3, by: 0.5).map { Float($0 * $0 / 2 - 1.5) },
                   style: .points),
             .init(name: "target  y = x²/2 - 1.5", x: xs, y: xs.map { $0 * $0 / 2 - 1.5 }),
-            .init(name: "learned (ReLU pieces)", x: xs, y: xs.map { max(0, $0) * 1.4 + max(0, -$0) * 1.4 - 1.9 }),
+            .init(name: "learned (ReLU pieces)", x: xs,
+                  y: xs.map { max(0, $0) * 1.4 + max(0, -$0) * 1.4 - 1.9 }),
         ], title: "Lesson 1: an unknown function", xLabel: "x", yLabel: "y")
             .writePNG(to: folder + "/function.png")
         try LinePlot(series: [.init(name: "one point", x: [2], y: [5], style: .points),
@@ -104,7 +106,9 @@ struct LookTests {
         try BarChart(values: probabilities, highlight: 3, title: "Prediction: 3 (0.93)",
                      yLabel: "probability").writePNG(to: folder + "/bars.png")
         let counts = (0..<10).map { t in
-            (0..<10).map { p in t == p ? 950 + t * 20 : ((t * 7 + p * 3) % 11 == 0 ? 12 + t : (t + p) % 4) }
+            (0..<10).map { p in
+                t == p ? 950 + t * 20 : ((t * 7 + p * 3) % 11 == 0 ? 12 + t : (t + p) % 4)
+            }
         }
         try AnnotatedMatrix(counts: counts, title: "Confusion matrix (test set)")
             .writePNG(to: folder + "/confusion.png")

@@ -176,7 +176,9 @@ import Testing
     @Test func missingOutputFolderIsAnErrorAndWritesNothing() throws {
         try withTemporaryFolder { folder in
             let path = folder + "/no-such-folder/out.png"
-            expectError(mentioning: path) { try PNGFile.write(Canvas(width: 2, height: 2), to: path) }
+            expectError(mentioning: path) {
+                try PNGFile.write(Canvas(width: 2, height: 2), to: path)
+            }
             #expect(contents(of: folder).isEmpty)
         }
     }
@@ -186,7 +188,9 @@ import Testing
             let file = folder + "/file.txt"
             try "text".write(toFile: file, atomically: false, encoding: .utf8)
             let path = file + "/out.png"
-            expectError(mentioning: path) { try PNGFile.write(Canvas(width: 2, height: 2), to: path) }
+            expectError(mentioning: path) {
+                try PNGFile.write(Canvas(width: 2, height: 2), to: path)
+            }
             #expect(contents(of: folder) == ["file.txt"])
             #expect(try String(contentsOfFile: file, encoding: .utf8) == "text")
         }
