@@ -48,7 +48,7 @@ public struct DigitExamples: ExampleSource {
 
     /// Example `index` as a 1 x inputSize matrix of values in [0, 1].
     public func input(_ index: Int) -> Matrix {
-        Matrix(rows: 1, cols: inputSize, values: image(index).map { Float($0) * DigitExamples.byteScale })
+        Matrix(rows: 1, cols: inputSize, values: image(index).map { DigitExamples.unitValue[Int($0)] })
     }
 
     /// Example `index`'s one-hot target, 1 x targetSize.
@@ -58,23 +58,26 @@ public struct DigitExamples: ExampleSource {
         return target
     }
 
-    static let byteScale: Float = 1 / 255
+    /// byte / 255 for every byte, so 255 is exactly 1 and each value is correctly rounded.
+    static let unitValue: [Float] = (0..<256).map { Float($0) / 255 }
 
     /// Row r of `input` (rows, inputSize) gets image `indices[r]` scaled to [0, 1]; row r of
     /// `target` (rows, targetSize) gets its one-hot label. Reads only; allocates nothing.
     public func fill(input: MatrixView, target: MatrixView, indices: UnsafeBufferPointer<Int32>) {
         precondition(input.cols == inputSize && target.cols == targetSize && input.rows >= indices.count && target.rows >= indices.count,
             "DigitExamples.fill: input \(input.rows)x\(input.cols), target \(target.rows)x\(target.cols) for \(indices.count) rows")
-        let n = inputSize, classes = targetSize, scale = DigitExamples.byteScale
+        let n = inputSize, classes = targetSize
         target.base.update(repeating: 0, count: indices.count * classes)
         pixels.withUnsafeBufferPointer { pixels in
             labels.withUnsafeBufferPointer { labels in
-                for r in 0..<indices.count {
-                    let example = Int(indices[r])
-                    let source = pixels.baseAddress! + example * n
-                    let row = input.base + r * n
-                    for k in 0..<n { row[k] = Float(source[k]) * scale }
-                    target.base[r * classes + Int(labels[example])] = 1
+                DigitExamples.unitValue.withUnsafeBufferPointer { unit in
+                    for r in 0..<indices.count {
+                        let example = Int(indices[r])
+                        let source = pixels.baseAddress! + example * n
+                        let row = input.base + r * n
+                        for k in 0..<n { row[k] = unit[Int(source[k])] }
+                        target.base[r * classes + Int(labels[example])] = 1
+                    }
                 }
             }
         }
