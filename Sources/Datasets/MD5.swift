@@ -41,14 +41,14 @@ public struct MD5: Sendable {
             pending.append(contentsOf: buffer[0..<take])
             offset = take
             if pending.count < 64 { return }
-            pending.withUnsafeBytes { processBlock($0.baseAddress!) }
+            let block = pending
+            block.withUnsafeBytes { processBlocks($0.baseAddress!, count: 1) }
             pending.removeAll(keepingCapacity: true)
         }
         guard let base = buffer.baseAddress else { return }
-        while buffer.count - offset >= 64 {
-            processBlock(base + offset)
-            offset += 64
-        }
+        let wholeBlocks = (buffer.count - offset) / 64
+        processBlocks(base + offset, count: wholeBlocks)
+        offset += wholeBlocks * 64
         pending.append(contentsOf: buffer[offset...])
     }
 
@@ -80,39 +80,41 @@ public struct MD5: Sendable {
         return text
     }
 
-    /// One 64-byte block: four rounds of sixteen steps each.
-    private mutating func processBlock(_ block: UnsafeRawPointer) {
-        // The block as sixteen little-endian words.
-        var words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
-                    UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { out in
-            out.copyMemory(from: UnsafeRawBufferPointer(start: block, count: 64))
-        }
-        var aa = a, bb = b, cc = c, dd = d
-        withUnsafeBytes(of: &words) { raw in
-            let m = raw.bindMemory(to: UInt32.self)
-            for step in 0..<64 {
-                var f: UInt32
-                var g: Int
-                switch step >> 4 {
-                case 0: f = (bb & cc) | (~bb & dd); g = step
-                case 1: f = (dd & bb) | (~dd & cc); g = (5 &* step &+ 1) & 15
-                case 2: f = bb ^ cc ^ dd; g = (3 &* step &+ 5) & 15
-                default: f = cc ^ (bb | ~dd); g = (7 &* step) & 15
+    /// `count` consecutive 64-byte blocks, each four rounds of sixteen steps.
+    private mutating func processBlocks(_ blocks: UnsafeRawPointer, count: Int) {
+        guard count > 0 else { return }
+        // The tables are reached through pointers taken once, which keeps unoptimised builds quick.
+        md5SineTable.withUnsafeBufferPointer { sines in
+            md5Shifts.withUnsafeBufferPointer { shifts in
+                // Sixteen little-endian words of the current block.
+                let words = UnsafeMutablePointer<UInt32>.allocate(capacity: 16)
+                defer { words.deallocate() }
+                for blockIndex in 0..<count {
+                    UnsafeMutableRawPointer(words).copyMemory(from: blocks + blockIndex * 64, byteCount: 64)
+                    var aa = a, bb = b, cc = c, dd = d
+                    for step in 0..<64 {
+                        var f: UInt32
+                        let g: Int
+                        switch step >> 4 {
+                        case 0: f = (bb & cc) | (~bb & dd); g = step
+                        case 1: f = (dd & bb) | (~dd & cc); g = (5 &* step &+ 1) & 15
+                        case 2: f = bb ^ cc ^ dd; g = (3 &* step &+ 5) & 15
+                        default: f = cc ^ (bb | ~dd); g = (7 &* step) & 15
+                        }
+                        f = f &+ aa &+ sines[step] &+ UInt32(littleEndian: words[g])
+                        aa = dd
+                        dd = cc
+                        cc = bb
+                        let shift = shifts[step]
+                        bb = bb &+ ((f << shift) | (f >> (32 &- shift)))
+                    }
+                    a = a &+ aa
+                    b = b &+ bb
+                    c = c &+ cc
+                    d = d &+ dd
                 }
-                f = f &+ aa &+ md5SineTable[step] &+ UInt32(littleEndian: m[g])
-                aa = dd
-                dd = cc
-                cc = bb
-                let shift = md5Shifts[step]
-                bb = bb &+ ((f << shift) | (f >> (32 - shift)))
             }
         }
-        a = a &+ aa
-        b = b &+ bb
-        c = c &+ cc
-        d = d &+ dd
     }
 }
 
