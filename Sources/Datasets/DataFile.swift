@@ -92,7 +92,8 @@ public enum DataFile {
                     let rest = Array(input[consumed..<min(consumed + 2, input.count)])
                     guard rest == [0x1f, 0x8b] else {
                         throw DatasetError.corruptGzip(
-                            path: path, detail: "\(stream.avail_in) bytes that are not gzip after the end of the stream")
+                            path: path, detail: "\(stream.avail_in) bytes that are not gzip after the end of the stream"
+                        )
                     }
                     guard inflateReset(&stream) == Z_OK else {
                         throw DatasetError.corruptGzip(path: path, detail: zlibMessage(stream))
@@ -120,7 +121,8 @@ public enum DataFile {
     private static func sizeHint(_ compressed: [UInt8]) -> Int {
         guard compressed.count >= 18 else { return 0 }
         let n = compressed.count
-        let recorded = Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8
+        let recorded =
+            Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8
             | Int(compressed[n - 2]) << 16 | Int(compressed[n - 1]) << 24
         // Deflate cannot expand more than about 1032 : 1; MNIST is nearer 5 : 1.
         return recorded <= compressed.count * 1032 ? recorded : compressed.count * 4

@@ -27,15 +27,18 @@ public struct Dataset: Sendable {
     /// of different sizes.
     public static func load(kind: DatasetKind, folder: URL) throws -> Dataset {
         let classCount = kind.classNames.count
-        let train = try loadSplit(images: .trainImages, labels: .trainLabels, kind: kind, folder: folder,
-                                  classCount: classCount)
-        let test = try loadSplit(images: .testImages, labels: .testLabels, kind: kind, folder: folder,
-                                 classCount: classCount)
+        let train = try loadSplit(
+            images: .trainImages, labels: .trainLabels, kind: kind, folder: folder,
+            classCount: classCount)
+        let test = try loadSplit(
+            images: .testImages, labels: .testLabels, kind: kind, folder: folder,
+            classCount: classCount)
         if (train.rows, train.cols) != (test.rows, test.cols) {
             let testPath = DatasetFile.testImages.existingPath(in: folder) ?? DatasetFile.testImages.rawName
             throw DatasetError.badHeader(
                 path: testPath,
-                detail: "its images are \(test.rows) x \(test.cols) but the training images are \(train.rows) x \(train.cols)")
+                detail: "its images are \(test.rows) x \(test.cols) "
+                    + "but the training images are \(train.rows) x \(train.cols)")
         }
         return Dataset(name: kind.displayName, kind: kind, train: train, test: test, classNames: kind.classNames)
     }
@@ -58,14 +61,16 @@ public struct Dataset: Sendable {
             throw DatasetError.countMismatch(
                 imagesPath: imagesPath, imageCount: parsed.count, labelsPath: labelsPath, labelCount: labelBytes.count)
         }
-        return LabeledImages(count: parsed.count, rows: parsed.rows, cols: parsed.cols,
-                             pixels: parsed.pixels, labels: labelBytes)
+        return LabeledImages(
+            count: parsed.count, rows: parsed.rows, cols: parsed.cols,
+            pixels: parsed.pixels, labels: labelBytes)
     }
 
     private static func path(of file: DatasetFile, kind: DatasetKind, in folder: URL) throws -> String {
         if let path = file.existingPath(in: folder) { return path }
         var isFolder: ObjCBool = false
-        let folderExists = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && isFolder.boolValue
+        let folderExists =
+            FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && isFolder.boolValue
         throw DatasetError.missingFile(
             folder: folder.path, name: file.rawName, folderExists: folderExists, hint: kind.howToGetFiles)
     }

@@ -36,41 +36,42 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .missingFile(folder, name, folderExists, hint):
-            let where_ = folderExists ? folder : "\(folder) (the folder does not exist)"
-            return "missing \(name) (or \(name).gz) in \(where_): \(hint)"
-        case let .unreadable(path, reason):
+        case .missingFile(let folder, let name, let folderExists, let hint):
+            let location = folderExists ? folder : "\(folder) (the folder does not exist)"
+            return "missing \(name) (or \(name).gz) in \(location): \(hint)"
+        case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason); check that it exists and is readable"
-        case let .emptyFile(path):
+        case .emptyFile(let path):
             return "\(path) is empty (0 bytes): delete it and run 'tracer download', or fix --data"
-        case let .truncated(path, detail):
+        case .truncated(let path, let detail):
             return "\(path) is truncated (\(detail)): delete it and download it again with 'tracer download'"
-        case let .corruptGzip(path, detail):
-            return "\(path) is not a valid gzip file (\(detail)): delete it and download it again with 'tracer download'"
-        case let .wrongMagic(path, found, expected):
+        case .corruptGzip(let path, let detail):
+            return "\(path) is not a valid gzip file (\(detail)): "
+                + "delete it and download it again with 'tracer download'"
+        case .wrongMagic(let path, let found, let expected):
             return "\(path) has IDX magic number \(hex(found)), expected \(hex(expected)): "
                 + "is it the right file (images vs labels) and an IDX file at all?"
-        case let .badHeader(path, detail):
+        case .badHeader(let path, let detail):
             return "\(path) has an unusable IDX header (\(detail)): replace it with a good copy"
-        case let .trailingData(path, extraBytes):
-            return "\(path) has \(extraBytes) bytes of trailing data after the IDX payload: "
-                + "replace it with a good copy"
-        case let .labelOutOfRange(path, index, label, classCount):
+        case .trailingData(let path, let extraBytes):
+            let amount = extraBytes == 1 ? "1 byte" : "\(extraBytes) bytes"
+            return "\(path) has \(amount) of trailing data after the IDX payload: replace it with a good copy"
+        case .labelOutOfRange(let path, let index, let label, let classCount):
             return "\(path) has label \(label) at index \(index), outside 0...\(classCount - 1): "
                 + "is it the label file of this dataset?"
-        case let .countMismatch(imagesPath, imageCount, labelsPath, labelCount):
+        case .countMismatch(let imagesPath, let imageCount, let labelsPath, let labelCount):
             return "\(imagesPath) holds \(imageCount) images but \(labelsPath) holds \(labelCount) labels: "
                 + "the two files come from different sets; replace them with a matching pair"
-        case let .checksumMismatch(source, expected, actual):
+        case .checksumMismatch(let source, let expected, let actual):
             return "\(source) has MD5 \(actual) but \(expected) was expected: the copy is corrupt; "
                 + "nothing was kept, try again or another --mirror"
-        case let .network(url, reason):
+        case .network(let url, let reason):
             return "cannot download \(url): \(reason); check the network, or pass --mirror URL, "
                 + "or copy the files by hand into the data folder"
-        case let .allMirrorsFailed(file, attempts):
+        case .allMirrorsFailed(let file, let attempts):
             return "cannot download \(file) from any mirror: " + attempts.joined(separator: "; ")
                 + "; check the network, or pass --mirror URL, or copy the files into the data folder"
-        case let .cannotWrite(path, reason):
+        case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason); choose a writable folder with --data"
         }
     }

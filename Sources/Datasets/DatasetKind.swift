@@ -71,10 +71,11 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     public var howToGetFiles: String {
         switch self {
         case .mnist:
-            "run 'tracer download' (add --data DIR for another folder), or pass --data with a folder that holds the files"
-        case .fashion:
-            "install Debian's package ('apt-get install dataset-fashion-mnist'), or run 'tracer download --dataset fashion', "
+            "run 'tracer download' (add --data DIR for another folder), "
                 + "or pass --data with a folder that holds the files"
+        case .fashion:
+            "install Debian's package ('apt-get install dataset-fashion-mnist'), "
+                + "or run 'tracer download --dataset fashion', or pass --data with a folder that holds the files"
         }
     }
 }

@@ -131,7 +131,8 @@ public struct Downloader: Sendable {
         }
         if let http = response as? HTTPURLResponse, http.statusCode != 200 {
             let text = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
-            throw DatasetError.network(url: url.absoluteString, reason: "the server answered HTTP \(http.statusCode) \(text)")
+            throw DatasetError.network(
+                url: url.absoluteString, reason: "the server answered HTTP \(http.statusCode) \(text)")
         }
         guard let data, !data.isEmpty else {
             throw DatasetError.network(url: url.absoluteString, reason: "the server sent an empty body")
@@ -172,10 +173,10 @@ public struct Downloader: Sendable {
     /// One mirror's failure in a few words, for the list in `allMirrorsFailed`.
     static func shortReason(_ error: DatasetError) -> String {
         switch error {
-        case let .network(url, reason): "\(url): \(reason)"
-        case let .checksumMismatch(source, expected, actual): "\(source): MD5 \(actual), expected \(expected)"
-        case let .truncated(path, detail): "\(path): truncated (\(detail))"
-        case let .corruptGzip(path, detail): "\(path): not valid gzip (\(detail))"
+        case .network(let url, let reason): "\(url): \(reason)"
+        case .checksumMismatch(let source, let expected, let actual): "\(source): MD5 \(actual), expected \(expected)"
+        case .truncated(let path, let detail): "\(path): truncated (\(detail))"
+        case .corruptGzip(let path, let detail): "\(path): not valid gzip (\(detail))"
         default: error.description
         }
     }

@@ -18,8 +18,9 @@ public enum IDX {
         if rows == 0 || cols == 0 {
             throw DatasetError.badHeader(path: path, detail: "images of \(rows) x \(cols) pixels")
         }
-        try checkPayload(content.count - 16, expected: count * rows * cols,
-                         meaning: "\(count) x \(rows) x \(cols)", path: path)
+        try checkPayload(
+            content.count - 16, expected: count * rows * cols,
+            meaning: "\(count) x \(rows) x \(cols)", path: path)
         content.removeFirst(16)
         return (count, rows, cols, content)
     }

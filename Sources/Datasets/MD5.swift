@@ -59,12 +59,16 @@ public struct MD5: Sendable {
         var tail: [UInt8] = [0x80]
         let zeros = (56 - (Int(byteCount % 64) + 1) + 64) % 64
         tail.append(contentsOf: repeatElement(0, count: zeros))
-        for shift in stride(from: 0, to: 64, by: 8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         update(tail)
         precondition(pending.isEmpty, "MD5 padding must end on a block boundary")
         var digest: [UInt8] = []
         for word in [a, b, c, d] {
-            for shift in stride(from: 0, to: 32, by: 8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+            for shift in stride(from: 0, to: 32, by: 8) {
+                digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+            }
         }
         return digest
     }
@@ -91,15 +95,26 @@ public struct MD5: Sendable {
                 defer { words.deallocate() }
                 for blockIndex in 0..<count {
                     UnsafeMutableRawPointer(words).copyMemory(from: blocks + blockIndex * 64, byteCount: 64)
-                    var aa = a, bb = b, cc = c, dd = d
+                    var aa = a
+                    var bb = b
+                    var cc = c
+                    var dd = d
                     for step in 0..<64 {
                         var f: UInt32
                         let g: Int
                         switch step >> 4 {
-                        case 0: f = (bb & cc) | (~bb & dd); g = step
-                        case 1: f = (dd & bb) | (~dd & cc); g = (5 &* step &+ 1) & 15
-                        case 2: f = bb ^ cc ^ dd; g = (3 &* step &+ 5) & 15
-                        default: f = cc ^ (bb | ~dd); g = (7 &* step) & 15
+                        case 0:
+                            f = (bb & cc) | (~bb & dd)
+                            g = step
+                        case 1:
+                            f = (dd & bb) | (~dd & cc)
+                            g = (5 &* step &+ 1) & 15
+                        case 2:
+                            f = bb ^ cc ^ dd
+                            g = (3 &* step &+ 5) & 15
+                        default:
+                            f = cc ^ (bb | ~dd)
+                            g = (7 &* step) & 15
                         }
                         f = f &+ aa &+ sines[step] &+ UInt32(littleEndian: words[g])
                         aa = dd

@@ -19,7 +19,8 @@ struct DownloadCommand: ParsableCommand {
     @Option(help: "The folder to download into (created if needed).")
     var data: String?
 
-    @Option(help: "A mirror to use instead of the standard ones: a URL that serves <URL>/train-images-idx3-ubyte.gz etc.")
+    @Option(
+        help: "A mirror to use instead of the standard ones: a URL that serves <URL>/train-images-idx3-ubyte.gz etc.")
     var mirror: String?
 
     @Option(help: "Which dataset: mnist or fashion.")
@@ -30,7 +31,8 @@ struct DownloadCommand: ParsableCommand {
 
     func validate() throws {
         guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError("--dataset must be one of: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--dataset must be one of: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let mirror {
             guard let url = URL(string: mirror), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
@@ -47,8 +49,9 @@ struct DownloadCommand: ParsableCommand {
         if kind == .fashion, data == nil {
             let installed = URL(fileURLWithPath: DataFolder.debianFashionFolder, isDirectory: true)
             if DatasetFile.allCases.allSatisfy({ $0.existingPath(in: installed) != nil }) {
-                print("Fashion-MNIST is already installed by Debian's dataset-fashion-mnist in \(installed.path); "
-                    + "nothing to download (pass --data DIR to fetch a copy elsewhere)")
+                print(
+                    "Fashion-MNIST is already installed by Debian's dataset-fashion-mnist in \(installed.path); "
+                        + "nothing to download (pass --data DIR to fetch a copy elsewhere)")
                 return
             }
         }

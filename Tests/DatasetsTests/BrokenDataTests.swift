@@ -7,7 +7,9 @@ import Testing
 @Suite("Broken data")
 struct BrokenDataTests {
     /// A synthetic dataset folder where `name` is replaced by `bytes`; returns the load error.
-    private func loadError(replacing name: String, with bytes: [UInt8], gzip: Bool = false) throws -> (DatasetError?, URL) {
+    private func loadError(replacing name: String, with bytes: [UInt8], gzip: Bool = false) throws -> (
+        DatasetError?, URL
+    ) {
         let folder = try makeTemporaryFolder()
         try writeSyntheticDataset(to: folder, trainCount: 12, testCount: 5, gzip: gzip)
         try write(bytes, to: folder, name: name)
@@ -15,7 +17,9 @@ struct BrokenDataTests {
     }
 
     /// The checks every message must pass: one line, the file named.
-    private func expectOneLine(_ error: DatasetError?, naming path: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectOneLine(
+        _ error: DatasetError?, naming path: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let text = error?.description ?? "(no error)"
         #expect(text.contains(path), "\(text)", sourceLocation: sourceLocation)
         #expect(!text.contains("\n"), "\(text)", sourceLocation: sourceLocation)
@@ -36,15 +40,19 @@ struct BrokenDataTests {
         }
     }
 
-    @Test("the first bytes of a real MNIST .gz are reported as truncated",
-          .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-file test"))
+    @Test(
+        "the first bytes of a real MNIST .gz are reported as truncated",
+        .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-file test"))
     func truncatedRealGzip() throws {
         let real = try DataFile.readBytes(
             atPath: mnistFolder!.appendingPathComponent("train-labels-idx1-ubyte.gz").path)
         let (error, folder) = try loadError(
             replacing: "train-labels-idx1-ubyte.gz", with: Array(real[0..<real.count / 2]), gzip: true)
         defer { removeTemporaryFolder(folder) }
-        guard case .truncated = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .truncated = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         expectOneLine(error, naming: "train-labels-idx1-ubyte.gz")
     }
 
@@ -56,7 +64,10 @@ struct BrokenDataTests {
         for bytes in [damaged, withJunk] {
             let (error, folder) = try loadError(replacing: "train-labels-idx1-ubyte.gz", with: bytes, gzip: true)
             defer { removeTemporaryFolder(folder) }
-            guard case .corruptGzip = error else { Issue.record("\(String(describing: error))"); continue }
+            guard case .corruptGzip = error else {
+                Issue.record("\(String(describing: error))")
+                continue
+            }
             expectOneLine(error, naming: "train-labels-idx1-ubyte.gz")
         }
     }
@@ -65,8 +76,10 @@ struct BrokenDataTests {
     func wrongMagic() throws {
         let (error, folder) = try loadError(replacing: "t10k-images-idx3-ubyte", with: idxLabels([1, 2, 3, 4, 5]))
         defer { removeTemporaryFolder(folder) }
-        #expect(error == .wrongMagic(
-            path: folder.appendingPathComponent("t10k-images-idx3-ubyte").path, found: 0x801, expected: 0x803))
+        #expect(
+            error
+                == .wrongMagic(
+                    path: folder.appendingPathComponent("t10k-images-idx3-ubyte").path, found: 0x801, expected: 0x803))
         #expect(error?.description.contains("0x00000801") == true)
         expectOneLine(error, naming: "t10k-images-idx3-ubyte")
     }
@@ -75,9 +88,11 @@ struct BrokenDataTests {
     func countsDisagree() throws {
         let (error, folder) = try loadError(replacing: "train-labels-idx1-ubyte", with: idxLabels([1, 2, 3]))
         defer { removeTemporaryFolder(folder) }
-        #expect(error == .countMismatch(
-            imagesPath: folder.appendingPathComponent("train-images-idx3-ubyte").path, imageCount: 12,
-            labelsPath: folder.appendingPathComponent("train-labels-idx1-ubyte").path, labelCount: 3))
+        #expect(
+            error
+                == .countMismatch(
+                    imagesPath: folder.appendingPathComponent("train-images-idx3-ubyte").path, imageCount: 12,
+                    labelsPath: folder.appendingPathComponent("train-labels-idx1-ubyte").path, labelCount: 3))
         expectOneLine(error, naming: "train-labels-idx1-ubyte")
         expectOneLine(error, naming: "train-images-idx3-ubyte")
     }
@@ -89,7 +104,7 @@ struct BrokenDataTests {
         try writeSyntheticDataset(to: folder, gzip: true)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         let error = datasetError { _ = try Dataset.load(kind: .mnist, folder: folder) }
-        guard case let .missingFile(_, name, folderExists, _) = error else {
+        guard case .missingFile(_, let name, let folderExists, _) = error else {
             Issue.record("\(String(describing: error))")
             return
         }
@@ -122,35 +137,55 @@ struct BrokenDataTests {
         let short = Array(idxImages(count: 12).dropLast(5))
         let (shortError, folder1) = try loadError(replacing: "train-images-idx3-ubyte", with: short)
         defer { removeTemporaryFolder(folder1) }
-        guard case .truncated = shortError else { Issue.record("\(String(describing: shortError))"); return }
+        guard case .truncated = shortError else {
+            Issue.record("\(String(describing: shortError))")
+            return
+        }
 
-        let (longError, folder2) = try loadError(replacing: "train-images-idx3-ubyte", with: idxImages(count: 12) + [0, 0, 0])
+        let (longError, folder2) = try loadError(
+            replacing: "train-images-idx3-ubyte", with: idxImages(count: 12) + [0, 0, 0])
         defer { removeTemporaryFolder(folder2) }
-        #expect(longError == .trailingData(path: folder2.appendingPathComponent("train-images-idx3-ubyte").path, extraBytes: 3))
+        #expect(
+            longError
+                == .trailingData(path: folder2.appendingPathComponent("train-images-idx3-ubyte").path, extraBytes: 3))
 
         let (headerError, folder3) = try loadError(replacing: "train-labels-idx1-ubyte", with: [0, 0, 8, 1, 0, 0])
         defer { removeTemporaryFolder(folder3) }
-        guard case .truncated = headerError else { Issue.record("\(String(describing: headerError))"); return }
+        guard case .truncated = headerError else {
+            Issue.record("\(String(describing: headerError))")
+            return
+        }
     }
 
     @Test("zero-sized images and labels outside 0...9 are rejected")
     func badHeaderAndLabels() throws {
-        let (zeroError, folder1) = try loadError(replacing: "t10k-images-idx3-ubyte", with: idxImages(count: 5, rows: 0, cols: 3))
+        let (zeroError, folder1) = try loadError(
+            replacing: "t10k-images-idx3-ubyte", with: idxImages(count: 5, rows: 0, cols: 3))
         defer { removeTemporaryFolder(folder1) }
-        guard case .badHeader = zeroError else { Issue.record("\(String(describing: zeroError))"); return }
+        guard case .badHeader = zeroError else {
+            Issue.record("\(String(describing: zeroError))")
+            return
+        }
 
         let labels: [UInt8] = [0, 1, 2, 3, 10, 5, 6, 7, 8, 9, 0, 1]
         let (labelError, folder2) = try loadError(replacing: "train-labels-idx1-ubyte", with: idxLabels(labels))
         defer { removeTemporaryFolder(folder2) }
-        #expect(labelError == .labelOutOfRange(
-            path: folder2.appendingPathComponent("train-labels-idx1-ubyte").path, index: 4, label: 10, classCount: 10))
+        #expect(
+            labelError
+                == .labelOutOfRange(
+                    path: folder2.appendingPathComponent("train-labels-idx1-ubyte").path, index: 4, label: 10,
+                    classCount: 10))
     }
 
     @Test("train and test images of different sizes are rejected")
     func shapesDisagree() throws {
-        let (error, folder) = try loadError(replacing: "t10k-images-idx3-ubyte", with: idxImages(count: 5, rows: 3, cols: 2))
+        let (error, folder) = try loadError(
+            replacing: "t10k-images-idx3-ubyte", with: idxImages(count: 5, rows: 3, cols: 2))
         defer { removeTemporaryFolder(folder) }
-        guard case .badHeader = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .badHeader = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         expectOneLine(error, naming: "t10k-images-idx3-ubyte")
     }
 
@@ -159,6 +194,9 @@ struct BrokenDataTests {
         let folder = try makeTemporaryFolder()
         defer { removeTemporaryFolder(folder) }
         let error = datasetError { _ = try DataFile.readContents(atPath: folder.path) }
-        guard case .unreadable = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .unreadable = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
     }
 }

@@ -27,7 +27,8 @@ struct DataFolderTests {
 
     @Test("then $XDG_CACHE_HOME/neuraltracer/mnist")
     func xdgCache() {
-        let folder = DataFolder.resolve(kind: .mnist, dataFlag: nil, environment: ["XDG_CACHE_HOME": "/xdg", "HOME": "/h"])
+        let folder = DataFolder.resolve(
+            kind: .mnist, dataFlag: nil, environment: ["XDG_CACHE_HOME": "/xdg", "HOME": "/h"])
         #expect(folder.url.path == "/xdg/neuraltracer/mnist" && folder.source == .userCache)
     }
 
@@ -43,10 +44,12 @@ struct DataFolderTests {
     func fashion() throws {
         let debian = try makeTemporaryFolder()
         defer { removeTemporaryFolder(debian) }
-        let withFlag = DataFolder.resolve(kind: .fashion, dataFlag: "/f", environment: environment, debianFashionFolder: debian.path)
+        let withFlag = DataFolder.resolve(
+            kind: .fashion, dataFlag: "/f", environment: environment, debianFashionFolder: debian.path)
         #expect(withFlag.url.path == "/f" && withFlag.source == .flag)
 
-        let installed = DataFolder.resolve(kind: .fashion, dataFlag: nil, environment: environment, debianFashionFolder: debian.path)
+        let installed = DataFolder.resolve(
+            kind: .fashion, dataFlag: nil, environment: environment, debianFashionFolder: debian.path)
         #expect(installed.url.path == debian.standardizedFileURL.path && installed.source == .systemPackage)
 
         let absent = DataFolder.resolve(
@@ -55,7 +58,8 @@ struct DataFolderTests {
 
         // A download never writes into the package's folder.
         let download = DataFolder.resolve(
-            kind: .fashion, dataFlag: nil, forDownload: true, environment: environment, debianFashionFolder: debian.path)
+            kind: .fashion, dataFlag: nil, forDownload: true, environment: environment, debianFashionFolder: debian.path
+        )
         #expect(download.url.path == "/xdg/neuraltracer/fashion-mnist")
     }
 

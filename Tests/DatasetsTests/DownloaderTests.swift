@@ -6,8 +6,9 @@ import Testing
 
 @Suite("Downloader")
 struct DownloaderTests {
-    @Test("downloads the four MNIST files from a local mirror, after a mirror that 404s; a second run fetches nothing",
-          .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the download test"))
+    @Test(
+        "downloads the four MNIST files from a local mirror, after a mirror that 404s; a second run fetches nothing",
+        .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the download test"))
     func downloadsFromLocalMirror() throws {
         let server = try LocalHTTPServer(serving: mnistFolder!, under: "mnist")
         defer { server.stop() }
@@ -16,21 +17,24 @@ struct DownloaderTests {
         // A stale, wrong copy is replaced.
         try write(idxLabels([1, 2, 3]), to: target, name: "train-labels-idx1-ubyte")
 
-        let mirrors = [server.baseURL.appendingPathComponent("missing/"), server.baseURL.appendingPathComponent("mnist/")]
+        let mirrors = [
+            server.baseURL.appendingPathComponent("missing/"), server.baseURL.appendingPathComponent("mnist/"),
+        ]
         let downloader = Downloader(kind: .mnist, mirrors: mirrors, timeout: 10)
         var lines: [String] = []
         let outcomes = try downloader.download(into: target) { lines.append($0) }
 
         #expect(outcomes.count == 4)
         for (file, outcome) in outcomes {
-            guard case let .downloaded(path, source, _) = outcome else {
+            guard case .downloaded(let path, let source, _) = outcome else {
                 Issue.record("\(file): \(outcome)")
                 continue
             }
             #expect(path == target.appendingPathComponent(file.gzipName).path)
             #expect(source.absoluteString.contains("/mnist/"))
         }
-        #expect(folderListing(target) == DatasetFile.allCases.map(\.gzipName).sorted(), "no temporary files, no stale copy")
+        #expect(
+            folderListing(target) == DatasetFile.allCases.map(\.gzipName).sorted(), "no temporary files, no stale copy")
         #expect(lines.contains { $0.contains("present but") }, "\(lines)")
         let mnist = try Dataset.load(kind: .mnist, folder: target)
         #expect(mnist.train.count == 60_000 && mnist.test.count == 10_000)
@@ -53,7 +57,7 @@ struct DownloaderTests {
 
             let downloader = Downloader(kind: .mnist, mirrors: [server.baseURL], timeout: 10)
             let error = datasetError { try downloader.download(into: target) }
-            guard case let .checksumMismatch(source, expected, _) = error else {
+            guard case .checksumMismatch(let source, let expected, _) = error else {
                 Issue.record("\(String(describing: error))")
                 continue
             }
@@ -71,8 +75,13 @@ struct DownloaderTests {
         defer { server.stop() }
         let target = try makeTemporaryFolder()
         defer { removeTemporaryFolder(target) }
-        let error = datasetError { try Downloader(kind: .mnist, mirrors: [server.baseURL], timeout: 10).download(into: target) }
-        guard case .truncated = error else { Issue.record("\(String(describing: error))"); return }
+        let error = datasetError {
+            try Downloader(kind: .mnist, mirrors: [server.baseURL], timeout: 10).download(into: target)
+        }
+        guard case .truncated = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(folderListing(target).isEmpty)
     }
 
@@ -85,8 +94,13 @@ struct DownloaderTests {
         let target = try makeTemporaryFolder()
         defer { removeTemporaryFolder(target) }
 
-        let single = datasetError { try Downloader(kind: .mnist, mirrors: [deadURL], timeout: 5).download(into: target) }
-        guard case let .network(url, reason) = single else { Issue.record("\(String(describing: single))"); return }
+        let single = datasetError {
+            try Downloader(kind: .mnist, mirrors: [deadURL], timeout: 5).download(into: target)
+        }
+        guard case .network(let url, let reason) = single else {
+            Issue.record("\(String(describing: single))")
+            return
+        }
         #expect(url == deadURL.appendingPathComponent("train-images-idx3-ubyte.gz").absoluteString)
         #expect(reason.contains("cannot connect"), "\(reason)")
         #expect(!single!.description.contains("\n"))
@@ -95,7 +109,10 @@ struct DownloaderTests {
             try Downloader(kind: .mnist, mirrors: [deadURL, deadURL.appendingPathComponent("other/")], timeout: 5)
                 .download(into: target)
         }
-        guard case let .allMirrorsFailed(file, attempts) = both else { Issue.record("\(String(describing: both))"); return }
+        guard case .allMirrorsFailed(let file, let attempts) = both else {
+            Issue.record("\(String(describing: both))")
+            return
+        }
         #expect(file == "train-images-idx3-ubyte.gz" && attempts.count == 2)
         #expect(both!.description.contains("/other/") && !both!.description.contains("\n"))
         #expect(folderListing(target).isEmpty)
@@ -106,7 +123,10 @@ struct DownloaderTests {
         let server = try LocalHTTPServer { _ in nil }
         defer { server.stop() }
         let error = datasetError { _ = try Downloader(timeout: 5).fetch(server.baseURL.appendingPathComponent("x.gz")) }
-        guard case let .network(_, reason) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .network(_, let reason) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(reason.contains("404"), "\(reason)")
     }
 

@@ -91,7 +91,10 @@ final class LocalHTTPServer: @unchecked Sendable {
             let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
             if count <= 0 { return }
             head += chunk[0..<count]
-            if let end = findHeadEnd(head) { head = Array(head[0..<end]) + [13, 10, 13, 10]; break }
+            if let end = findHeadEnd(head) {
+                head = Array(head[0..<end]) + [13, 10, 13, 10]
+                break
+            }
         }
         let requestLine = String(decoding: head.prefix { $0 != 13 }, as: UTF8.self)
         let parts = requestLine.split(separator: " ")
@@ -103,7 +106,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         let body = handler(path)
         let status = body == nil ? "404 Not Found" : "200 OK"
         let content = body ?? Array("not found\n".utf8)
-        let header = "HTTP/1.1 \(status)\r\nContent-Type: application/octet-stream\r\n"
+        let header =
+            "HTTP/1.1 \(status)\r\nContent-Type: application/octet-stream\r\n"
             + "Content-Length: \(content.count)\r\nConnection: close\r\n\r\n"
         sendAll(Array(header.utf8) + content, to: client)
     }

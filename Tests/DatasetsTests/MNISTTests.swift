@@ -7,8 +7,9 @@ import Testing
 @Suite("Real MNIST and Fashion-MNIST files")
 struct MNISTTests {
     // Skips rather than fails without the data: CI sets MNIST_DIR, a bare checkout may not have it.
-    @Test("MNIST: 60,000 + 10,000 images of 28 x 28, first labels 5 0 4 1 9",
-          .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-data test"))
+    @Test(
+        "MNIST: 60,000 + 10,000 images of 28 x 28, first labels 5 0 4 1 9",
+        .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-data test"))
     func loadsMNIST() throws {
         let mnist = try Dataset.load(kind: .mnist, folder: mnistFolder!)
         #expect(mnist.train.count == 60_000 && mnist.test.count == 10_000)
@@ -26,8 +27,9 @@ struct MNISTTests {
         #expect(batch.allSatisfy { (0...1).contains($0) } && batch.contains(1) && batch.contains(0))
     }
 
-    @Test("MNIST: the decompressed files have the MD5 sums of MD5SUMS and of the built-in table",
-          .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-data test"))
+    @Test(
+        "MNIST: the decompressed files have the MD5 sums of MD5SUMS and of the built-in table",
+        .enabled(if: mnistFolder != nil, "MNIST_DIR is not set to the MNIST folder; skipping the real-data test"))
     func checksums() throws {
         // MD5SUMS lines: "<32 hex>  <name>"; comment lines start with '#'.
         let sumsText = try String(contentsOf: mnistFolder!.appendingPathComponent("MD5SUMS"), encoding: .utf8)
@@ -43,9 +45,11 @@ struct MNISTTests {
         }
     }
 
-    @Test("Fashion-MNIST from Debian's package: sizes, class names, checksums",
-          .enabled(if: FileManager.default.fileExists(atPath: DataFolder.debianFashionFolder),
-                   "Debian's dataset-fashion-mnist is not installed; skipping the Fashion-MNIST test"))
+    @Test(
+        "Fashion-MNIST from Debian's package: sizes, class names, checksums",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: DataFolder.debianFashionFolder),
+            "Debian's dataset-fashion-mnist is not installed; skipping the Fashion-MNIST test"))
     func loadsFashion() throws {
         let folder = DataFolder.resolve(kind: .fashion, dataFlag: nil)
         #expect(folder.source == .systemPackage)
@@ -55,7 +59,8 @@ struct MNISTTests {
         #expect(fashion.classNames.count == 10 && fashion.classNames[9] == "Ankle boot")
         for file in DatasetFile.allCases {
             let path = try #require(file.existingPath(in: folder.url))
-            #expect(MD5.hex(of: try DataFile.readContents(atPath: path)) == DatasetKind.fashion.expectedMD5[file.rawName])
+            #expect(
+                MD5.hex(of: try DataFile.readContents(atPath: path)) == DatasetKind.fashion.expectedMD5[file.rawName])
         }
     }
 }
