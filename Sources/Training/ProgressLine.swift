@@ -41,7 +41,7 @@ public enum ProgressLine {
     }
 
     /// 1234567 -> "1,234,567".
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))
         var result = ""
         for (i, c) in digits.enumerated() {

@@ -40,11 +40,11 @@ public enum TrainingPictures {
         title: String) -> Canvas
     {
         let shown = Array(mistakes.prefix(count))
-        let scale = 2, border = 3, gap = 12, lineGap = 3
+        let scale = 3, border = 3, gap = 24, lineGap = 3
         let lineHeight = BitmapFont.textHeight()
         let captions = shown.map { m -> (String, String) in
             let first = "\(classNames[m.label]) -> \(classNames[m.predicted]) (\(probability(m.confidence)))"
-            let second = m.top.map { "\(classNames[$0.0]) \(probability($0.1))" }.joined(separator: " ")
+            let second = m.top.map { "\(classNames[$0.0]):\(probability($0.1))" }.joined(separator: " ")
             return (first, second)
         }
         let imageSide = examples.imageRows * scale
@@ -54,7 +54,7 @@ public enum TrainingPictures {
         let columns = Swift.max(1, Swift.min(shown.count, cellWidth > 150 ? 6 : 10))
         let gridRows = (shown.count + columns - 1) / columns
         let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
-        let legend = "each: true -> predicted (probability); below it, the top 3 classes"
+        let legend = "each: true -> predicted (probability); below it, the top 3 classes as class:probability"
         let top = Theme.margin + titleHeight + lineHeight + 8
         let width = Swift.max(2 * Theme.margin + columns * cellWidth + (columns - 1) * gap,
             BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
@@ -122,9 +122,11 @@ public enum TrainingPictures {
         GreyImage(width: width, height: bytes.count / width, pixels: bytes.map { 255 - $0 })
     }
 
-    /// "0.93", or "1.00" for a probability that rounds up; "<0.01" for tiny ones.
+    /// ".93", "1.00" for a probability that rounds up, "<.01" for tiny ones.
     static func probability(_ p: Float) -> String {
-        p < 0.005 ? "<0.01" : String(format: "%.2f", Double(p))
+        if p < 0.005 { return "<.01" }
+        let text = String(format: "%.2f", Double(p))
+        return text.hasPrefix("0") ? String(text.dropFirst()) : text
     }
 
     /// Canvases next to each other, top-aligned, under a title.

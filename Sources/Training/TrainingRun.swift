@@ -10,12 +10,33 @@ public struct TrainingOptions: Sendable, Equatable {
     public var hiddenSizes: [Int] = [128]
     public var epochs = 5
     public var batchSize = 64
-    public var learningRate: Float = 0.05
+    public var learningRate: Float = 0.1
     public var momentum: Float = 0.9
     public var weightDecay: Float = 0
     public var seed: UInt64 = 1
+    public var schedule: LearningRateSchedule = .cosine
 
     public init() {}
+
+    /// The learning rate of epoch `epoch` (1-based) of `epochs`.
+    public func learningRate(epoch: Int) -> Float {
+        switch schedule {
+        case .constant: return learningRate
+        case .cosine:
+            // Half a cosine from the full rate down towards zero, one step per epoch: big steps
+            // while far from a minimum, small ones to settle into it.
+            let progress = Double(epoch - 1) / Double(Swift.max(epochs, 1))
+            return learningRate * Float(0.5 * (1 + cos(Double.pi * progress)))
+        }
+    }
+}
+
+/// How the learning rate changes from epoch to epoch.
+public enum LearningRateSchedule: String, Sendable, CaseIterable {
+    /// The same rate every epoch.
+    case constant
+    /// rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2: 1, 0.90, 0.65, 0.35, 0.10 of it over 5 epochs.
+    case cosine
 }
 
 /// One epoch's figures, as the per-epoch line and JSON object report them.
@@ -86,6 +107,7 @@ public final class TrainingRun {
         throws(TrainingError) -> EpochRecord
     {
         let epoch = history.count + 1
+        trainer.optimizer.learningRate = options.learningRate(epoch: epoch)
         batches.startEpoch()
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -94,7 +116,7 @@ public final class TrainingRun {
         let seconds = elapsed()
         if let batch = result.divergedAtBatch {
             throw .diverged(epoch: epoch, batch: batch + 1, batchCount: batches.batchCount,
-                step: (epoch - 1) * batches.batchCount + batch + 1, learningRate: options.learningRate)
+                step: (epoch - 1) * batches.batchCount + batch + 1, learningRate: options.learningRate)  // the --lr given
         }
         let evaluation = network.evaluate(source: test, loss: .softmaxCrossEntropy)
         let record = EpochRecord(epoch: epoch, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,

@@ -1,7 +1,57 @@
-// `tracer eval`: not built yet.
+// `tracer eval`: the test-set accuracy of a saved model. Thin: the model file is Training's
+// ModelFile, the data Datasets'; no pictures here (`tracer train` draws them).
 import ArgumentParser
+import Datasets
+import Foundation
+import NeuralCore
+import Training
 
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'tracer eval' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Test-set accuracy of a model saved with 'tracer train --save FILE'.")
+
+    @Option(help: "The model file.")
+    var model: String
+
+    @Option(help: "Data folder (default: $MNIST_DIR, else ~/.cache/neuraltracer/mnist).")
+    var data: String?
+
+    @Option(help: "mnist or fashion.")
+    var dataset: String = "mnist"
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard DatasetKind(rawValue: dataset) != nil else { throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'") }
+        guard !model.isEmpty else { throw ValidationError("--model must name a file") }
+    }
+
+    func run() throws {
+        let network: Network
+        do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
+        let data: TrainingData
+        do { data = try TrainingData.load(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data) } catch let error as DatasetError {
+            try failWithMessage(error.description)
+        }
+        guard network.inputSize == data.test.inputSize && network.outputSize == data.test.targetSize else {
+            try failWithMessage(ModelFileError.wrongShape(path: model, layerSizes: network.layerSizes,
+                expected: "\(data.test.inputSize) inputs and \(data.test.targetSize) outputs").description)
+        }
+        BLASKernel.threads = 1
+        let evaluation = network.evaluate(source: data.test, loss: .softmaxCrossEntropy)
+        let shape = network.layerSizes.map(String.init).joined(separator: "-")
+        if json {
+            Terminal.writeLines([JSONValue.object([
+                ("model", .string(model)), ("layers", .array(network.layerSizes.map(JSONValue.integer))),
+                ("dataset", .string(dataset)), ("test_accuracy", .number(evaluation.accuracy)),
+                ("test_loss", .float(evaluation.meanLoss)), ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
+            ]).text])
+        } else {
+            Terminal.writeLines([
+                "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
+                    + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))",
+            ])
+        }
+    }
 }
