@@ -11,12 +11,12 @@ func drawnImage(width: Int, height: Int, background: UInt8, ink: UInt8, x: Int, 
     return pixels
 }
 
-/// Centre of mass of a 28x28 image, in pixel-centre coordinates (the centre of the square is 14).
+/// Centre of mass of a 28x28 image in pixel-index coordinates (MNIST's digits average (14, 14)).
 func centreOfMass(_ values: [Float]) -> (x: Double, y: Double) {
     var mass = 0.0, sx = 0.0, sy = 0.0
     for y in 0..<28 { for x in 0..<28 {
         let v = Double(values[y * 28 + x])
-        mass += v; sx += v * (Double(x) + 0.5); sy += v * (Double(y) + 0.5)
+        mass += v; sx += v * Double(x); sy += v * Double(y)
     } }
     return (sx / mass, sy / mass)
 }
