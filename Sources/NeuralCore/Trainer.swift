@@ -99,8 +99,8 @@ public final class Trainer: @unchecked Sendable {
                     }
                     if self.threads > 1 { self.barrier.wait() }
                     // 2. Every thread sees the same losses, so all stop together on divergence.
-                    var batchLoss: Float = 0
-                    for s in 0..<self.shards { batchLoss += self.shardLoss[s] }
+                    var batchLoss: Float = 0, batchCorrect = 0
+                    for s in 0..<self.shards { batchLoss += self.shardLoss[s]; batchCorrect += self.shardCorrect[s] }
                     if !batchLoss.isFinite {
                         if thread == 0 { result.divergedAtBatch = b }
                         break
@@ -114,7 +114,9 @@ public final class Trainer: @unchecked Sendable {
                     if thread == 0 {
                         lossSum += Double(batchLoss) * Double(range.count)
                         result.examples += range.count
-                        for s in 0..<self.shards { result.correct += self.shardCorrect[s] }
+                        // Counted before the second barrier: past it, the other thread is already
+                        // writing the next batch's shard counts.
+                        result.correct += batchCorrect
                         if let progress, (b + 1) % progressEvery == 0 || b + 1 == batches.batchCount {
                             progress(BatchProgress(batchesDone: b + 1, batchCount: batches.batchCount,
                                 examplesSeen: result.examples, meanLoss: Float(lossSum / Double(result.examples)),
