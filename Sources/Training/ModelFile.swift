@@ -27,7 +27,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let remedy = "save a model with 'tracer train --save \(path)'"
+        let remedy = "check the path, or save a new model with 'tracer train --save FILE'"
         switch self {
         case .unreadable(let path, let reason):
             return "\(path): cannot read the model file (\(reason)); check the path"
@@ -40,14 +40,14 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .truncated(let path, let expected, let actual):
             return "\(path): model file is truncated (\(actual) bytes, its header needs \(expected)); \(remedy)"
         case .trailingBytes(let path, let expected, let actual):
-            return "\(path): model file has \(actual) bytes, its header says \(expected); the file is damaged, \(remedy)"
+            return "\(path): model file has \(actual) bytes, its header says \(expected) (damaged); \(remedy)"
         case .invalidHeader(let path, let detail):
             return "\(path): damaged model header (\(detail)); \(remedy)"
         case .nonFiniteWeights(let path):
             return "\(path): model file holds NaN or infinite weights; \(remedy)"
         case .wrongShape(let path, let sizes, let expected):
             let shape = sizes.map(String.init).joined(separator: "-")
-            return "\(path): the model is \(shape), but this data needs \(expected); train one for it with 'tracer train --save \(path)'"
+            return "\(path): the model is \(shape), but this data needs \(expected); train one for this data with 'tracer train --save FILE'"
         }
     }
 }

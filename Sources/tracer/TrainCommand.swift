@@ -112,7 +112,7 @@ struct TrainCommand: ParsableCommand {
         if !json {
             Terminal.writeLines([
                 "\(data.name) from \(data.folder): \(ProgressLine.grouped(data.train.count)) training and \(ProgressLine.grouped(data.test.count)) test images",
-                "network \(shape), \(epochs) epochs, batch \(batch), lr \(TraceNumber.format(lr)) (\(schedule)), momentum \(TraceNumber.format(momentum)), seed \(seed)",
+                "network \(shape), \(epochs) epoch\(epochs == 1 ? "" : "s"), batch \(batch), lr \(TraceNumber.format(lr)) (\(schedule)), momentum \(TraceNumber.format(momentum)), seed \(seed)",
             ])
         }
 

@@ -26,13 +26,28 @@ import NeuralCore
         #expect(run.lastEvaluation!.predictions.count == 100)
     }
 
-    @Test func sameSeedSameWeights() throws {
-        func weights() throws -> [Float] {
-            let run = TrainingRun(options: options(), train: quadrantExamples(count: 100, seed: 1), test: quadrantExamples(count: 20, seed: 2))
+    @Test func sameSeedSameWeightsAndFigures() throws {
+        func trained() throws -> ([Float], [EpochRecord]) {
+            let run = TrainingRun(options: options(), train: quadrantExamples(count: 1000, seed: 1), test: quadrantExamples(count: 20, seed: 2))
             try run.runEpoch()
-            return run.network.parameters.array
+            try run.runEpoch()
+            return (run.network.parameters.array, run.history.map { var r = $0; r.seconds = 0; r.imagesPerSecond = 0; return r })
         }
-        #expect(try weights() == weights())
+        let (first, second) = (try trained(), try trained())
+        #expect(first.0 == second.0)
+        #expect(first.1 == second.1)  // the running train accuracy too (counted by two threads)
+    }
+
+    @Test func cosineScheduleFallsFromTheFullRate() {
+        var options = TrainingOptions()
+        options.learningRate = 0.1
+        options.epochs = 5
+        let rates = (1...5).map { options.learningRate(epoch: $0) }
+        #expect(rates[0] == 0.1)
+        #expect(isClose(rates[2], 0.1 * 0.6545085, absolute: 1e-6))  // (1 + cos(2pi/5)) / 2
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 > $1 } && rates[4] > 0)
+        options.schedule = .constant
+        #expect((1...5).allSatisfy { options.learningRate(epoch: $0) == 0.1 })
     }
 
     @Test func hugeLearningRateIsReportedAsDivergence() {
