@@ -15,7 +15,7 @@ public enum TrainingPictures {
         // 99.9th percentile of |w| (the colour bar says so by its range).
         let magnitudes = maps.flatMap { $0 }.map(abs).sorted()
         let limit = magnitudes[Swift.min(magnitudes.count - 1, Int(Double(magnitudes.count) * 0.999))]
-        let columns = w.cols <= 32 ? 8 : 16
+        let columns = w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
         return HeatMapGrid(maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: 2,
             title: title, limit: Swift.max(limit, 1e-6)).render()
     }
@@ -30,8 +30,7 @@ public enum TrainingPictures {
             return TileGrid.Tile(image: displayImage(examples, i), caption: classNames[predictions[i]],
                 border: wrong ? Theme.wrong : Theme.correct)
         }
-        let columns = classNames.map(\.count).max()! > 2 ? 10 : 10
-        return TileGrid(tiles: tiles, columns: columns, scale: 2, title: title).render()
+        return TileGrid(tiles: tiles, columns: 10, scale: 2, title: title).render()
     }
 
     /// The most confident mistakes, each captioned `true -> predicted (p)` with a second line
