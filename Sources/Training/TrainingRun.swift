@@ -65,8 +65,11 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A tenth of the rate, written short.
-    static func suggestion(below rate: Float) -> String { TraceNumber.format(rate / 10) }
+    /// The default rate when `rate` is above it, else a tenth of `rate`.
+    static func suggestion(below rate: Float) -> String {
+        let standard = TrainingOptions().learningRate
+        return rate > standard ? "\(TraceNumber.format(standard)) (the default)" : TraceNumber.format(rate / 10)
+    }
 }
 
 /// A network being trained on a training set and measured on a test set.

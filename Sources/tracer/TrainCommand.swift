@@ -161,6 +161,12 @@ struct TrainCommand: ParsableCommand {
             Terminal.writeLines(json ? trace.jsonLines() : [""] + trace.text(classNames: data.kind == .mnist ? nil : names) + [""])
         }
 
+        // ReLU units that a too-large step has switched off for good leave a finite loss but a
+        // network that guesses: say so rather than let it pass as a result.
+        if evaluation.accuracy < 2 / Double(names.count) {
+            Terminal.writeError("warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; "
+                + "the learning rate \(TraceNumber.format(lr)) is probably too large, try --lr \(TraceNumber.format(TrainingOptions().learningRate))")
+        }
         let files = pictures.written + (save.map { [$0] } ?? [])
         if json {
             let summary = JSONValue.object([

@@ -62,7 +62,8 @@ import NeuralCore
         #expect(run.history.count == epoch - 1)  // the diverged epoch is not recorded
         let message = caught!.description
         #expect(message.contains("at epoch \(epoch), batch \(batch) of 13 (step \(step))"))
-        #expect(message.contains("try a smaller learning rate, e.g. --lr 1e29"))
+        #expect(message.contains("try a smaller learning rate, e.g. --lr 0.1 (the default)"))
+        #expect(TrainingError.suggestion(below: 0.05) == "0.005")
     }
 
     @Test func fillScalesBytesAndWritesOneHotTargets() {
