@@ -1,7 +1,75 @@
-// `tracer download`: not built yet.
+// `tracer download`: fetch MNIST (or Fashion-MNIST) into the data folder, verified by checksum.
+// Thin: the fetching, checking and atomic writing are Datasets' Downloader; this parses and reports.
 import ArgumentParser
+import Datasets
+import Foundation
 
 struct DownloadCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "download", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'tracer download' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Fetch the dataset's four files into the data folder, verifying their checksums.",
+        discussion: """
+            The folder is --data, else $MNIST_DIR, else $XDG_CACHE_HOME/neuraltracer/mnist \
+            (~/.cache/neuraltracer/mnist). Files already there with the right content are kept. \
+            Mirrors are tried in order; --mirror URL uses that one only (it must serve <URL>/<file>.gz). \
+            Fashion-MNIST (--dataset fashion) goes to --data, else ~/.cache/neuraltracer/fashion-mnist; \
+            nothing is fetched when Debian's dataset-fashion-mnist is installed.
+            """)
+
+    @Option(help: "The folder to download into (created if needed).")
+    var data: String?
+
+    @Option(
+        help: "A mirror to use instead of the standard ones: a URL that serves <URL>/train-images-idx3-ubyte.gz etc.")
+    var mirror: String?
+
+    @Option(help: "Which dataset: mnist or fashion.")
+    var dataset: String = DatasetKind.mnist.rawValue
+
+    @Option(help: "Seconds to wait for a mirror's next bytes before giving up on it.")
+    var timeout: Double = 30
+
+    func validate() throws {
+        guard DatasetKind(rawValue: dataset) != nil else {
+            throw ValidationError(
+                "--dataset must be one of: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let mirror {
+            guard let url = URL(string: mirror), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+                throw ValidationError("--mirror must be an http:// or https:// URL, not '\(mirror)'")
+            }
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    func run() throws {
+        let kind = DatasetKind(rawValue: dataset)!  // checked in validate()
+        let folder = DataFolder.resolve(kind: kind, dataFlag: data, forDownload: true)
+        // Debian's package is where Fashion-MNIST is read from by default: nothing to fetch then.
+        if kind == .fashion, data == nil {
+            let installed = URL(fileURLWithPath: DataFolder.debianFashionFolder, isDirectory: true)
+            if DatasetFile.allCases.allSatisfy({ $0.existingPath(in: installed) != nil }) {
+                print(
+                    "Fashion-MNIST is already installed by Debian's dataset-fashion-mnist in \(installed.path); "
+                        + "nothing to download (pass --data DIR to fetch a copy elsewhere)")
+                return
+            }
+        }
+        let mirrors = mirror.flatMap(URL.init(string:)).map { [$0] }
+        print("\(kind.displayName) into \(folder)")
+        do {
+            try Downloader(kind: kind, mirrors: mirrors, timeout: timeout).download(into: folder.url) { line in
+                print(line)
+            }
+        } catch let error as DatasetError {
+            try failWithMessage(error.description)
+        }
+        print("done: \(kind.displayName) is in \(folder.url.path)")
+    }
+}
+
+/// Prints `message` as one line on stderr and ends the command with exit code 1 (bad input or data).
+func failWithMessage(_ message: String) throws -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    throw ExitCode(1)
 }

@@ -131,3 +131,18 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, tracer: 
         #expect(seen.count == 7)
     }
 }
+
+@Suite struct KernelChoiceTests {
+    @Test func prefersAVX512ThenAVX2() {
+        let skylake: Set<String> = ["sse2", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+        #expect(BLASKernel.preferredCoreType(cpuFlags: skylake) == "SkylakeX")
+        #expect(BLASKernel.preferredCoreType(cpuFlags: ["sse2", "avx", "avx2", "fma"]) == "Haswell")
+        // AVX-512 foundation alone (no BW/DQ/VL, as on Knights Landing) is not enough for SkylakeX.
+        #expect(BLASKernel.preferredCoreType(cpuFlags: ["avx2", "fma", "avx512f"]) == "Haswell")
+        #expect(BLASKernel.preferredCoreType(cpuFlags: ["sse2", "sse3", "avx"]) == nil)
+    }
+
+    @Test func reportsAKernel() {
+        #expect(!BLASKernel.coreName.isEmpty && BLASKernel.coreName != "unknown")
+    }
+}

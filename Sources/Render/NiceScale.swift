@@ -1,0 +1,47 @@
+// "Nice" axis ranges and ticks (steps of 1, 2 or 5 times a power of ten) for linear axes, and
+// their labels. No log scales, no dates.
+import Foundation
+
+/// A linear axis range widened to whole steps of 1, 2 or 5 times a power of ten, with its ticks.
+public struct NiceScale: Equatable, Sendable {
+    public let lower: Double
+    public let upper: Double
+    public let step: Double
+
+    /// A range that covers `min...max` with about `tickCount` ticks. A single value (or a
+    /// constant series) gets a range around it; non-finite input falls back to 0...1.
+    public init(min: Double, max: Double, tickCount: Int = 5) {
+        var low = min, high = max
+        if !low.isFinite || !high.isFinite || low > high { (low, high) = (0, 1) }
+        if low == high {
+            let pad = low == 0 ? 1 : abs(low) * 0.5
+            (low, high) = (low - pad, high + pad)
+        }
+        let raw = (high - low) / Double(Swift.max(tickCount, 1))
+        let magnitude = pow(10, floor(log10(raw)))
+        let residual = raw / magnitude
+        let step = (residual <= 1 ? 1 : residual <= 2 ? 2 : residual <= 5 ? 5 : 10) * magnitude
+        self.step = step
+        // A small tolerance keeps 0.30000000000000004 from adding a whole extra step.
+        lower = floor(low / step + 1e-9) * step
+        upper = ceil(high / step - 1e-9) * step
+    }
+
+    /// The tick values from `lower` to `upper`.
+    public var ticks: [Double] {
+        let count = Int(((upper - lower) / step).rounded())
+        return (0...count).map { lower + Double($0) * step }
+    }
+
+    /// Decimals needed to tell the ticks apart.
+    public var decimals: Int { Swift.max(0, -Int(floor(log10(step) + 1e-9))) }
+
+    /// A tick's label, with as many decimals as the step needs and no "-0".
+    public func label(_ value: Double) -> String {
+        let text = String(format: "%.\(decimals)f", value)
+        return Double(text) == 0 ? text.replacingOccurrences(of: "-", with: "") : text
+    }
+
+    /// Where `value` falls between `lower` (0) and `upper` (1).
+    public func fraction(_ value: Double) -> Double { (value - lower) / (upper - lower) }
+}

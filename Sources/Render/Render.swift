@@ -1,1 +1,0 @@
-// Render: placeholder until the module lands.

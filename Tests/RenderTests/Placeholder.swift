@@ -1,1 +1,0 @@
-// RenderTests: placeholder.
