@@ -8,7 +8,7 @@ enum Lesson05Flattening: Lesson {
 
         try log.explain("The image")
         log.show(step("image", "image", image))
-        log.picture("image.png", .heatMap(title: "The 3x3 image", matrix: image, showValues: true))
+        log.picture("image.png", .image(title: "The 3x3 image", pixels: image))
 
         try log.explain("Row by row")
         let flat = image.reshaped(rows: 1, cols: image.count)
@@ -25,6 +25,6 @@ enum Lesson05Flattening: Lesson {
         log.table(["row", "col", "position row*3 + col", "pixel"], rows)
         log.show(mapping)
         log.show(step("input", "x", flat), isResult: true)
-        log.picture("flattened.png", .heatMap(title: "Flattened: x0 ... x8", matrix: flat, showValues: true))
+        log.picture("flattened.png", .image(title: "Flattened: x0 ... x8", pixels: flat))
     }
 }

@@ -14,7 +14,7 @@ enum Lesson06DotProduct: Lesson {
         neuron.setLayer(0, weights: w, bias: [bias])
         let (_, steps) = log.record { neuron.traceForward(x, tracer: $0) }
         log.show(only(steps, "input", "weights", "bias"))
-        log.picture("image.png", .heatMap(title: "The image", matrix: image, showValues: true))
+        log.picture("image.png", .image(title: "The image", pixels: image))
         log.picture("weights.png", .heatMap(title: "The weights, one per pixel", matrix: weightGrid, showValues: true))
 
         try log.explain("Products")

@@ -54,7 +54,7 @@ enum Lesson12UniversalApproximation: Lesson {
         let grid = evenlySpaced(low, high, count: 121)
         let handLayers = handNetwork.activations(column(grid))
         var pieceSeries = (0..<pieces.count).map { j in
-            PlotSeries("a\(j) = relu(\(format(hiddenWeights[0, j]))*x + \(format(hiddenBias[j])))  (times \(format(outputWeights[j])))",
+            PlotSeries("a\(j) = relu(\(format(hiddenWeights[0, j]))*x + \(operand(hiddenBias[j])))  (times \(format(outputWeights[j])))",
                 xs: grid, ys: (0..<grid.count).map { handLayers[0][$0, j] })
         }
         pieceSeries.append(PlotSeries("N(x): the sum", xs: grid, ys: handLayers[1].values))
@@ -91,7 +91,11 @@ enum Lesson12UniversalApproximation: Lesson {
         let (_, fitSteps) = log.record { network.traceForward(column(xs), tracer: $0) }
         log.show(only(fitSteps, "output"))
         log.show(step("target", "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))
-        log.picture("fit.png", .plot(title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits))
+        // The axis follows the target (with a margin), not an untrained start that may be far off.
+        let targetLow = targets.values.min()!, targetHigh = targets.values.max()!
+        let margin = max((targetHigh - targetLow) * 0.3, 0.1)
+        log.picture("fit.png", .plot(title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
+            yRange: (targetLow - margin)...(targetHigh + margin)))
         let learned = network.activations(column(grid))[0]
         log.picture("learned-pieces.png", .plot(title: "The trained network's ReLU pieces", xLabel: "x", yLabel: "activation",
             series: (0..<hiddenCount).map { j in PlotSeries("a\(j)", xs: grid, ys: (0..<grid.count).map { learned[$0, j] }) }))

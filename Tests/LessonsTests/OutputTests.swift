@@ -50,6 +50,16 @@ import Testing
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 
+    @Test func writesPictures() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-png-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let folder = try LessonRunner.writeOutputs(try runLesson(6), to: output)
+        for name in ["image.png", "weights.png", "contributions.png"] {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is a PNG")
+        }
+    }
+
     @Test func unwritableOutputIsAnError() throws {
         #expect(throws: LessonError.self) {
             try LessonRunner.writeOutputs(try runLesson(2), to: URL(fileURLWithPath: "/proc/neuraltracer-cannot-write"))
