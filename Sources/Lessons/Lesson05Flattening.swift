@@ -18,12 +18,12 @@ enum Lesson05Flattening: Lesson {
             for c in 0..<image.cols {
                 let position = r * image.cols + c
                 mapping.append(step("flatten", "image[\(r),\(c)] -> x\(position)", flat.values[position],
-                    formula: "  (position \(r)*\(image.cols) + \(c) = \(position))", index: [r, c]))
+                    formula: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
                 rows.append(["\(r)", "\(c)", "\(r)*\(image.cols) + \(c) = \(position)", format(flat.values[position])])
             }
         }
         log.table(["row", "col", "position row*3 + col", "pixel"], rows)
-        log.show(mapping)
+        log.data(mapping)
         log.show(step("input", "x", flat), isResult: true)
         log.picture("flattened.png", .image(title: "Flattened: x0 ... x8", pixels: flat))
     }
