@@ -63,7 +63,7 @@ public final class SGD: @unchecked Sendable {
                 let formula = momentum == 0 && weightDecay == 0
                     ? "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*\(TraceNumber.operand(gradients.base[i]))"
                     : "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*v  (momentum \(TraceNumber.format(momentum)), decay \(TraceNumber.format(weightDecay)))"
-                tracer.record(TraceStep("update", label: "\(param)\(index.map(String.init).joined(separator: ",")) <- \(param) - lr*dL/d\(param)",
+                tracer.record(TraceStep("update", label: "\(TraceName.parameter(param, index)) <- \(param) - lr*dL/d\(param)",
                     value: .scalar(network.parameters.base[i]), formula: formula, index: index, param: param))
             }
         } else {
