@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CZlib"]),
         .target(
             name: "Lessons",
-            dependencies: ["NeuralCore", "Render", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["NeuralCore", "Render", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Training", dependencies: ["NeuralCore", "Render", "Datasets"]),
 
         // MARK: The command-line tool: parse, call, report.

@@ -42,7 +42,7 @@ extension Network {
             result.append(gradient)
             if tracer.isRecording {
                 let (param, index) = parameterName(at: i)
-                let name = param + index.map(String.init).joined(separator: ",")
+                let name = TraceName.parameter(param, index)
                 tracer.record(TraceStep("loss_plus", label: "L(\(name) + h)", value: .scalar(lossPlus),
                     formula: "\(name) = \(TraceNumber.format(original)) + \(TraceNumber.format(h))", index: index, param: param))
                 tracer.record(TraceStep("loss_minus", label: "L(\(name) - h)", value: .scalar(lossMinus),

@@ -68,9 +68,12 @@ extension Network {
 
     /// Backpropagation after `forward` and `loss`: fills `workspace.gradients` with dLoss/dParameter
     /// for every weight and bias, from the output layer back to the first.
+    ///
+    /// With `parameterGradients: false` it stops at each layer's dZ (in the workspace) and leaves
+    /// the weight gradients to the caller: the two-thread trainer folds them into the SGD update.
     public func backward<T: Tracer>(
         input: MatrixView, target: MatrixView, loss: Loss, workspace: Workspace, batchSize: Int? = nil,
-        kernel: ProductKernel = .blas, tracer: T
+        parameterGradients: Bool = true, kernel: ProductKernel = .blas, tracer: T
     ) {
         let rows = input.rows
         let last = layerCount - 1
@@ -88,6 +91,10 @@ extension Network {
             activations[l].backward(dZ: dZ, dActivation: dActivation, z: z, activation: workspace.activation(l, rows: rows))
             if tracer.isRecording {
                 recordDZ(activations[l], dZ: dZ, dActivation: dActivation, z: z, names: names, layer: l + 1, tracer: tracer)
+            }
+            guard parameterGradients else {
+                if l > 0 { matrixProduct(workspace.dActivation(l - 1, rows: rows), dZ, weights(l), transposeB: true, kernel: kernel) }
+                continue
             }
             let layerInput = l == 0 ? input : workspace.activation(l - 1, rows: rows)
             denseBackward(

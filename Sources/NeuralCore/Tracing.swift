@@ -133,11 +133,16 @@ public enum TraceNumber {
 public enum TraceName {
     /// `name` with the indices whose dimension is larger than one: "x", [0, 2], [1, 9] -> "x2".
     public static func element(_ name: String, _ indices: [Int], sizes: [Int]) -> String {
-        let kept = zip(indices, sizes).filter { $0.1 > 1 }.map { String($0.0) }
-        switch kept.count {
-        case 0: return name
-        case 1: return name + kept[0]
-        default: return name + "[" + kept.joined(separator: ",") + "]"
-        }
+        let kept = zip(indices, sizes).filter { $0.1 > 1 }.map { $0.0 }
+        return parameter(name, kept)
+    }
+
+    /// A name with all of `indices`: "w3" for ("w", [3]), but "b1[0]" and "w2[1,0]" where
+    /// digits would run together ("b10" could be b1[0] or b[10]).
+    public static func parameter(_ name: String, _ indices: [Int]) -> String {
+        let text = indices.map(String.init)
+        if text.isEmpty { return name }
+        if text.count == 1 && !(name.last?.isNumber ?? false) { return name + text[0] }
+        return name + "[" + text.joined(separator: ",") + "]"
     }
 }

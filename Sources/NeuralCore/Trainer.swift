@@ -26,20 +26,28 @@ public struct BatchProgress: Sendable {
 }
 
 /// Trains a network with SGD on mini-batches. Everything a step needs is allocated here, once.
+///
+/// How a batch is split over two threads: each thread runs forward and backward (down to each
+/// layer's dZ) for its half of the rows, in its band of one shared workspace. After a barrier,
+/// each thread updates its half of every weight matrix's rows with one sgemm over the whole batch,
+/// W[rows] -= lr * input[:, rows]^T * dZ, so no per-thread gradient is written, summed or
+/// zeroed. Both halves are fixed by the batch, not by the threads, so one thread running both
+/// halves computes the same bits.
 public final class Trainer: @unchecked Sendable {
     public let network: Network
     public let loss: Loss
     public let optimizer: SGD
     public let batchSize: Int
-    /// How many parts each batch is cut into (each with its own workspace and gradients).
+    /// How many parts each batch (and each weight matrix, in the update) is cut into.
     public let shards: Int
     /// How many threads run the shards (1 or `shards`); the result does not depend on it.
     public let threads: Int
     public let kernel: ProductKernel
 
-    private let workspaces: [Workspace]
-    private let inputs: [FloatBuffer]
-    private let targets: [FloatBuffer]
+    /// Activations and deltas of a whole batch (capacity `batchSize`).
+    private let workspace: Workspace
+    private let input: FloatBuffer   // (batchSize, inputSize) row-major
+    private let target: FloatBuffer  // (batchSize, outputSize) row-major
     private var shardLoss: [Float]
     private var shardCorrect: [Int]
     private let barrier: SpinBarrier
@@ -59,21 +67,20 @@ public final class Trainer: @unchecked Sendable {
         self.shards = shards
         self.threads = threads
         self.kernel = kernel
-        let capacity = (batchSize + shards - 1) / shards
-        workspaces = (0..<shards).map { _ in Workspace(for: network, capacity: capacity) }
-        inputs = (0..<shards).map { _ in FloatBuffer(count: capacity * network.inputSize) }
-        targets = (0..<shards).map { _ in FloatBuffer(count: capacity * network.outputSize) }
+        workspace = Workspace(for: network, capacity: batchSize)
+        input = FloatBuffer(count: batchSize * network.inputSize)
+        target = FloatBuffer(count: batchSize * network.outputSize)
         shardLoss = Array(repeating: 0, count: shards)
         shardCorrect = Array(repeating: 0, count: shards)
         barrier = SpinBarrier(parties: threads)
         worker = threads > 1 ? WorkerThread() : nil
     }
 
-    /// Rows of a batch of `rows` that shard s takes: the first half (rounded up), then the rest.
-    func shardRows(_ s: Int, of rows: Int) -> Range<Int> {
-        if shards == 1 { return 0..<rows }
-        let split = (rows + 1) / 2
-        return s == 0 ? 0..<split : split..<rows
+    /// Part s of `count` things when cut into `shards` parts: the first half (rounded up), then the rest.
+    func part(_ s: Int, of count: Int) -> Range<Int> {
+        if shards == 1 { return 0..<count }
+        let split = (count + 1) / 2
+        return s == 0 ? 0..<split : split..<count
     }
 
     /// One epoch over `source` in the order of `batches` (call `batches.startEpoch()` first).
@@ -86,16 +93,21 @@ public final class Trainer: @unchecked Sendable {
             "trainEpoch: examples are \(source.inputSize) -> \(source.targetSize), the network is \(network.inputSize) -> \(network.outputSize)")
         precondition(batches.batchSize == batchSize && batches.exampleCount == source.count,
             "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)")
+        // The shards' bands of the workspace, for a full batch and for the last, shorter one:
+        // made here, once an epoch, so that no batch allocates.
+        let lastRows = source.count - (batches.batchCount - 1) * batchSize
+        let fullBands = bands(rows: batchSize), lastBands = bands(rows: lastRows)
         var result = EpochResult(meanLoss: 0, correct: 0, examples: 0, divergedAtBatch: nil)
         var lossSum: Double = 0
         batches.order.withUnsafeBufferPointer { order in
             let run: (Int) -> Void = { thread in
                 for b in 0..<batches.batchCount {
                     let range = batches.range(ofBatch: b)
-                    let batchIndices = UnsafeBufferPointer(rebasing: order[range])
-                    // 1. Forward and backward of this thread's shards (all of them with one thread).
+                    let indices = UnsafeBufferPointer(rebasing: order[range])
+                    let bands = range.count == self.batchSize ? fullBands : lastBands
+                    // 1. Forward and backward (to the deltas) of this thread's rows.
                     for s in stride(from: thread, to: self.shards, by: self.threads) {
-                        self.runShard(s, indices: batchIndices, source: source)
+                        self.forwardAndDeltas(shard: s, band: bands[s], indices: indices, source: source)
                     }
                     if self.threads > 1 { self.barrier.wait() }
                     // 2. Every thread sees the same losses, so all stop together on divergence.
@@ -105,11 +117,10 @@ public final class Trainer: @unchecked Sendable {
                         if thread == 0 { result.divergedAtBatch = b }
                         break
                     }
-                    // 3. Each thread updates its part of the parameters with the summed gradients.
-                    let count = self.network.parameterCount
-                    let part = (count + self.threads - 1) / self.threads
-                    self.optimizer.step(parameters: self.network.parameters, gradients: self.workspaces.map(\.gradients),
-                        range: Swift.min(thread * part, count)..<Swift.min((thread + 1) * part, count))
+                    // 3. This thread's parts of every weight matrix, updated over the whole batch.
+                    for s in stride(from: thread, to: self.shards, by: self.threads) {
+                        self.update(part: s, rows: range.count)
+                    }
                     if self.threads > 1 { self.barrier.wait() }
                     if thread == 0 {
                         lossSum += Double(batchLoss) * Double(range.count)
@@ -137,38 +148,65 @@ public final class Trainer: @unchecked Sendable {
         return result
     }
 
-    /// Forward, loss and backward of shard s of the batch `indices`, into that shard's workspace.
-    private func runShard(_ s: Int, indices: UnsafeBufferPointer<Int32>, source: some ExampleSource) {
-        let rows = shardRows(s, of: indices.count)
-        let workspace = workspaces[s]
-        guard !rows.isEmpty else {
-            workspace.gradients.base.update(repeating: 0, count: workspace.gradients.count)
+    /// Each shard's rows of a batch of `rows`, with its band of the workspace (nil when empty).
+    private func bands(rows: Int) -> [(rows: Range<Int>, workspace: Workspace?)] {
+        (0..<shards).map { s in
+            let rows = part(s, of: rows)
+            return (rows, rows.isEmpty ? nil : Workspace(shardOf: workspace, rows: rows))
+        }
+    }
+
+    /// Fills shard s's rows, runs them forward, takes their loss, and backpropagates to every
+    /// layer's dZ (the weight gradients are left to `update`).
+    private func forwardAndDeltas(
+        shard s: Int, band: (rows: Range<Int>, workspace: Workspace?), indices: UnsafeBufferPointer<Int32>,
+        source: some ExampleSource
+    ) {
+        guard let bandWorkspace = band.workspace else {
             shardLoss[s] = 0
             shardCorrect[s] = 0
             return
         }
-        let input = inputs[s].view(rows: rows.count, cols: network.inputSize)
-        let target = targets[s].view(rows: rows.count, cols: network.outputSize)
+        let rows = band.rows
+        let input = self.input.view(offset: rows.lowerBound * network.inputSize, rows: rows.count, cols: network.inputSize)
+        let target = self.target.view(offset: rows.lowerBound * network.outputSize, rows: rows.count, cols: network.outputSize)
         source.fill(input: input, target: target, indices: UnsafeBufferPointer(rebasing: indices[rows]))
-        let output = network.forward(input, workspace: workspace, kernel: kernel, tracer: NoTracer())
-        shardLoss[s] = network.loss(loss, target: target, workspace: workspace, rows: rows.count,
+        let output = network.forward(input, workspace: bandWorkspace, kernel: kernel, tracer: NoTracer())
+        shardLoss[s] = network.loss(loss, target: target, workspace: bandWorkspace, rows: rows.count,
             batchSize: indices.count, tracer: NoTracer())
         shardCorrect[s] = countCorrect(output: output, target: target)
-        network.backward(input: input, target: target, loss: loss, workspace: workspace,
-            batchSize: indices.count, kernel: kernel, tracer: NoTracer())
+        network.backward(input: input, target: target, loss: loss, workspace: bandWorkspace, batchSize: indices.count,
+            parameterGradients: false, kernel: kernel, tracer: NoTracer())
+    }
+
+    /// Updates part p of every layer's weight rows (and, with part 0, every bias) from the deltas
+    /// of the whole batch of `rows`.
+    private func update(part p: Int, rows: Int) {
+        for l in 0..<network.layerCount {
+            let layerInput = l == 0 ? input.view(rows: rows, cols: network.inputSize) : workspace.activation(l - 1, rows: rows)
+            let dZ = workspace.dZ(l, rows: rows)
+            optimizer.updateWeights(network: network, layer: l, rows: part(p, of: network.layerSizes[l]),
+                input: layerInput, dZ: dZ, kernel: kernel)
+            if p == 0 { optimizer.updateBias(network: network, layer: l, dZ: dZ) }
+        }
     }
 
     /// One SGD step on a batch the caller holds, on this thread, recording every value when the
     /// tracer records: the step the lessons show. Returns the batch's loss before the step.
+    ///
+    /// It computes the full gradient (`workspace.gradients`, which a lesson may print) and then
+    /// updates; `trainEpoch` folds the two together, so their results agree to rounding, not bits.
     @discardableResult
     public func step<T: Tracer>(input: MatrixView, target: MatrixView, tracer: T) -> Float {
-        precondition(input.rows <= workspaces[0].capacity * shards, "step: \(input.rows) rows exceed the batch size \(batchSize)")
-        let workspace = input.rows <= workspaces[0].capacity ? workspaces[0] : Workspace(for: network, capacity: input.rows)
+        precondition(input.rows <= batchSize, "step: \(input.rows) rows exceed the batch size \(batchSize)")
         let value = network.lossAndGradients(input: input, target: target, loss: loss, workspace: workspace,
             kernel: kernel, tracer: tracer)
         if value.isFinite { optimizer.step(network: network, gradients: workspace.gradients, tracer: tracer) }
         return value
     }
+
+    /// The gradients of the last `step` (dLoss/dParameter in the network's flat layout).
+    public var gradients: FloatBuffer { workspace.gradients }
 }
 
 /// Rows whose largest output is at the same position as the target's largest entry.

@@ -1,7 +1,18 @@
-// `tracer lesson`: not built yet.
+// `tracer lesson N`: runs one lesson, printing each step and writing its files.
 import ArgumentParser
+import Lessons
 
 struct LessonCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "(not built yet)")
-    func run() throws { throw ValidationError("'tracer lesson' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "lesson", abstract: "Run one lesson, printing each step and writing output/lessons/NN-slug/.")
+
+    @Argument(help: "The lesson number (see 'tracer list').")
+    var number: Int
+
+    @OptionGroup var options: LessonRunOptions
+
+    func run() throws {
+        let number = self.number
+        try LessonPrinting.run({ _ in [number] }, options: options)
+    }
 }

@@ -14,7 +14,14 @@ func randomExamples() -> MatrixExamples {
     return MatrixExamples(inputs: inputs, targets: oneHot((0..<37).map { _ in random.nextIndex(below: 3) }, count: 3))
 }
 
-func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, tracer: RecordingTracer? = nil) -> [Float] {
+/// How `train` drives the trainer: whole epochs (the fast path), or one `step` per batch (the
+/// lessons' path), with or without a recording tracer.
+enum Drive {
+    case epochs
+    case steps(RecordingTracer?)
+}
+
+func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: Drive = .epochs) -> [Float] {
     let examples = randomExamples()
     let network = Network(layerSizes: [6, 9, 3])
     var random = SeededRandom(seed: seed)
@@ -26,19 +33,21 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, tracer: 
     var done = 0
     while done < steps {
         batches.startEpoch()
-        if let tracer {  // the lessons' path: one traced step per batch
+        switch drive {
+        case .epochs:
+            _ = trainer.trainEpoch(source: examples, batches: batches)
+            done += batches.batchCount
+        case .steps(let tracer):
             for b in 0..<batches.batchCount where done < steps {
                 let indices = Array(batches.indices(ofBatch: b))
                 var input = Matrix(rows: indices.count, cols: 6), target = Matrix(rows: indices.count, cols: 3)
                 input.withMutableView { x in target.withMutableView { t in
                     indices.withUnsafeBufferPointer { examples.fill(input: x, target: t, indices: $0) }
-                    trainer.step(input: x, target: t, tracer: tracer)
+                    if let tracer { trainer.step(input: x, target: t, tracer: tracer) }
+                    else { trainer.step(input: x, target: t, tracer: NoTracer()) }
                 } }
                 done += 1
             }
-        } else {
-            _ = trainer.trainEpoch(source: examples, batches: batches)
-            done += batches.batchCount
         }
     }
     return network.parameters.array
@@ -72,10 +81,19 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, tracer: 
 
     @Test func recordingTracerChangesNothing() {
         let recorder = RecordingTracer()
-        let traced = train(steps: 20, threads: 1, shards: 1, tracer: recorder)
-        let silent = train(steps: 20, threads: 1, shards: 1, tracer: nil)
+        let traced = train(steps: 20, threads: 1, shards: 1, drive: .steps(recorder))
+        let silent = train(steps: 20, threads: 1, shards: 1, drive: .steps(nil))
         #expect(traced == silent)
         #expect(recorder.steps(named: "update").count == 20 * (6 * 9 + 9 + 9 * 3 + 3))
+    }
+
+    @Test(arguments: [1, 2])
+    func fusedEpochAgreesWithPlainSteps(shards: Int) {
+        // 10 epochs of 5 batches: the fused two-part update against gradient-then-step. Same maths,
+        // different rounding order: Float differences stay far below the weights' size.
+        let fused = train(steps: 50, threads: shards, shards: shards)
+        let plain = train(steps: 50, threads: 1, shards: 1, drive: .steps(nil))
+        #expect(maxDifference(fused, plain) < 1e-4, "largest difference \(maxDifference(fused, plain))")
     }
 
     @Test func miniBatchesKeepTheLastPartialBatch() {

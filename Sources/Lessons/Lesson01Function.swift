@@ -1,0 +1,48 @@
+// Lesson 1, a function: samples of an unknown f, and a first guess N(x) = w*x + b scored by the
+// core's loss. Leaves neurons and learning to the lessons after it.
+import NeuralCore
+
+enum Lesson01Function: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let inputs = log.file.inputs
+        let xs = try inputs["samples"]["x"].numbers()
+        let ys = try inputs["samples"]["y"].numbers(count: xs.count)
+        let weight = try inputs["guess"]["weight"].number(), bias = try inputs["guess"]["bias"].number()
+
+        try log.explain("Samples")
+        log.show(xs.indices.map { i in
+            step("sample", "f(\(format(xs[i])))", ys[i], index: [i])
+        })
+
+        try log.explain("A guess")
+        let guess = Network(layerSizes: [1, 1], activations: [.identity])
+        guess.setLayer(0, weights: Matrix([[weight]]), bias: [bias])
+        let samples = column(xs), targets = column(ys)
+        let (_, steps) = log.record { tracer in
+            samples.withView { x in
+                targets.withView { t in
+                    guess.lossOnly(input: x, target: t, loss: .meanSquaredError,
+                        workspace: Workspace(for: guess, capacity: xs.count), kernel: .naive, tracer: tracer)
+                }
+            }
+        }
+        log.show(only(steps, "z").map { relabel($0, xs: xs) })
+
+        try log.explain("How far off")
+        log.show(only(steps, "loss_term"))
+        log.show(only(steps, "loss"), isResult: true)
+
+        let grid = evenlySpaced(xs.min()! - 0.5, xs.max()! + 0.5, count: 61)
+        log.picture("samples.png", .plot(title: "Samples of f and the guess N(x) = w*x + b", xLabel: "x", yLabel: "y", series: [
+            PlotSeries("samples f(x)", xs: xs, ys: ys, points: true),
+            PlotSeries("N(x) = \(format(weight))*x + \(format(bias))", xs: grid, ys: guess.outputs(column(grid)).values),
+        ]))
+    }
+
+    /// "z3" reads better here as "N(-0.5)".
+    static func relabel(_ step: TraceStep, xs: [Float]) -> TraceStep {
+        var step = step
+        if let i = step.index?.first { step.label = "N(\(format(xs[i])))" }
+        return step
+    }
+}

@@ -1,0 +1,75 @@
+// Lesson 3, linear stays linear: two stacked linear layers equal one layer with combined weights
+// and bias (computed with the core's matrix product), until a ReLU sits between them.
+import NeuralCore
+
+enum Lesson03LinearStaysLinear: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let inputs = log.file.inputs
+        let weights1 = try inputs["layer1"]["weights"].grid()
+        let bias1 = try inputs["layer1"]["bias"].numbers(count: weights1.cols)
+        let weights2 = try inputs["layer2"]["weights"].grid(rows: weights1.cols)
+        let bias2 = try inputs["layer2"]["bias"].numbers(count: weights2.cols)
+        let samples = try inputs["inputs"].grid(cols: weights1.rows)
+
+        try log.explain("Two linear layers")
+        let stacked = Network(layerSizes: [weights1.rows, weights1.cols, weights2.cols], activations: [.identity, .identity])
+        stacked.setLayer(0, weights: weights1, bias: bias1)
+        stacked.setLayer(1, weights: weights2, bias: bias2)
+        log.show([step("weights", "w1", weights1), step("bias", "b1", Matrix(rows: 1, cols: bias1.count, values: bias1)),
+                  step("weights", "w2", weights2), step("bias", "b2", Matrix(rows: 1, cols: bias2.count, values: bias2))])
+
+        try log.explain("One layer does the same")
+        // W = w1*w2 and b = b1*w2 + b2, by the core's readable matrix product.
+        var combined = Matrix(rows: weights1.rows, cols: weights2.cols)
+        combined.withMutableView { w in weights1.withView { a in weights2.withView { b in matrixProduct(w, a, b, kernel: .naive) } } }
+        let bias1Row = Matrix(rows: 1, cols: bias1.count, values: bias1)
+        var combinedBias = Matrix(rows: 1, cols: bias2.count, values: bias2)
+        combinedBias.withMutableView { out in
+            bias1Row.withView { a in weights2.withView { b in matrixProduct(out, a, b, beta: 1, kernel: .naive) } }
+        }
+        var combinedSteps: [TraceStep] = []
+        for r in 0..<combined.rows {
+            for c in 0..<combined.cols {
+                let terms = (0..<weights1.cols).map { k in "\(operand(weights1[r, k]))*\(operand(weights2[k, c]))" }
+                combinedSteps.append(step("combined_weights", "W[\(r),\(c)]", combined[r, c],
+                    formula: TraceNumber.sum(terms) + "  (row \(r) of w1 . column \(c) of w2)", index: [r, c]))
+            }
+        }
+        for c in 0..<combinedBias.cols {
+            let terms = (0..<weights1.cols).map { k in "\(operand(bias1[k]))*\(operand(weights2[k, c]))" }
+            combinedSteps.append(step("combined_bias", "B[\(c)]", combinedBias[0, c],
+                formula: TraceNumber.sum(terms + [operand(bias2[c])]) + "  (b1 . column \(c) of w2 + b2)", index: [c]))
+        }
+        log.show(combinedSteps)
+        let single = Network(layerSizes: [weights1.rows, weights2.cols], activations: [.identity])
+        single.setLayer(0, weights: combined, bias: combinedBias.values)
+
+        let (stackedOut, _) = log.record { stacked.traceForward(samples, tracer: $0) }
+        let (singleOut, _) = log.record { single.traceForward(samples, tracer: $0) }
+        log.show(compare(samples, stackedOut, singleOut, first: "two layers", second: "one layer"))
+        log.note("Largest difference: \(format(largestDifference(stackedOut, singleOut))) (only rounding)", isResult: true)
+
+        try log.explain("A ReLU in between")
+        let bent = Network(layerSizes: stacked.layerSizes, activations: [.relu, .identity])
+        bent.setLayer(0, weights: weights1, bias: bias1)
+        bent.setLayer(1, weights: weights2, bias: bias2)
+        let (bentOut, bentSteps) = log.record { bent.traceForward(samples, tracer: $0) }
+        log.show(only(bentSteps, "z", "activation").filter { $0.layer == 1 })
+        log.show(compare(samples, bentOut, singleOut, first: "with ReLU", second: "one layer"))
+        log.note("Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
+            isResult: true)
+    }
+
+    /// For each sample, the two networks' outputs as steps.
+    static func compare(_ samples: Matrix, _ a: Matrix, _ b: Matrix, first: String, second: String) -> [TraceStep] {
+        (0..<samples.rows).flatMap { i -> [TraceStep] in
+            let x = "(" + samples.row(i).map(format).joined(separator: ", ") + ")"
+            return [step("output", "\(first) x=\(x)", Matrix(rows: 1, cols: a.cols, values: a.row(i)), index: [i]),
+                    step("output", "\(second) x=\(x)", Matrix(rows: 1, cols: b.cols, values: b.row(i)), index: [i])]
+        }
+    }
+
+    static func largestDifference(_ a: Matrix, _ b: Matrix) -> Float {
+        zip(a.values, b.values).map { abs($0 - $1) }.max() ?? 0
+    }
+}

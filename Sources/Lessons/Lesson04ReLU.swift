@@ -1,0 +1,36 @@
+// Lesson 4, ReLU: max(z, 0) on a range of values by the core's activation, then one neuron
+// N(x) = max(w*x + b, 0) traced. Leaves stacking ReLUs to lesson 12.
+import NeuralCore
+
+enum Lesson04ReLU: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let values = try log.file.inputs["values"].numbers()
+        let neuronField = log.file.inputs["neuron"]
+        let weight = try neuronField["weight"].number(), bias = try neuronField["bias"].number()
+        let xs = try neuronField["x"].numbers()
+
+        try log.explain("max(z, 0)")
+        let z = Matrix(rows: 1, cols: values.count, values: values)
+        var activated = z
+        activated.withMutableView { a in z.withView { Activation.relu.forward(a, $0) } }
+        log.show(values.indices.map { i in
+            step("activation", "relu(\(format(values[i])))", activated.values[i], formula: Activation.relu.formula(values[i]), index: [i])
+        })
+
+        try log.explain("A neuron with a ReLU")
+        let neuron = Network(layerSizes: [1, 1], activations: [.relu])
+        neuron.setLayer(0, weights: Matrix([[weight]]), bias: [bias])
+        let (_, steps) = log.record { neuron.traceForward(column(xs), tracer: $0) }
+        log.show(only(steps, "weights", "bias"))
+        log.show(only(steps, "z"))
+        log.show(only(steps, "activation"), isResult: true)
+
+        let grid = evenlySpaced(-3, 3, count: 61)
+        var relu = column(grid)
+        relu.withMutableView { a in Activation.relu.forward(a, a) }
+        log.picture("relu.png", .plot(title: "ReLU and a neuron with a ReLU", xLabel: "x", yLabel: "y", series: [
+            PlotSeries("max(x, 0)", xs: grid, ys: relu.values),
+            PlotSeries("max(\(format(weight))*x + \(format(bias)), 0)", xs: grid, ys: neuron.outputs(column(grid)).values),
+        ]))
+    }
+}

@@ -1,0 +1,49 @@
+// Lesson 7, a layer of neurons and the loss: several neurons on one image give several outputs;
+// the core scores them against the target with mean squared error, then softmax cross-entropy.
+import NeuralCore
+
+enum Lesson07LayerAndLoss: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let inputs = log.file.inputs
+        let image = try inputs["pixels"].image()
+        let neurons = try inputs["neurons"].items(count: 1...10)
+        var weights = Matrix(rows: 9, cols: neurons.count)
+        var biases: [Float] = []
+        for (j, neuron) in neurons.enumerated() {
+            let grid = try neuron["weights"].grid(rows: 3, cols: 3)
+            for i in 0..<9 { weights[i, j] = grid.values[i] }
+            biases.append(try neuron["bias"].number())
+        }
+        let target = try inputs["target"].numbers(count: neurons.count)
+        let x = image.reshaped(rows: 1, cols: 9), t = Matrix(rows: 1, cols: target.count, values: target)
+
+        try log.explain("A layer")
+        let layer = Network(layerSizes: [9, neurons.count], activations: [.identity])
+        layer.setLayer(0, weights: weights, bias: biases)
+        let workspace = Workspace(for: layer, capacity: 1)
+        let (_, steps) = log.record { tracer in
+            x.withView { _ = layer.forward($0, workspace: workspace, kernel: .naive, tracer: tracer) }
+        }
+        log.show(only(steps, "input", "weights", "bias"))
+        log.show(only(steps, "product"))
+        log.show(only(steps, "z"))
+        log.show(only(steps, "output"), isResult: true)
+
+        try log.explain("The target")
+        let (_, squared) = log.record { tracer in
+            t.withView { layer.loss(.meanSquaredError, target: $0, workspace: workspace, rows: 1, tracer: tracer) }
+        }
+        log.show(only(squared, "target"))
+
+        try log.explain("Mean squared error")
+        log.show(only(squared, "loss_term"))
+        log.show(only(squared, "loss"), isResult: true)
+
+        try log.explain("Softmax and cross-entropy")
+        let (_, crossEntropy) = log.record { tracer in
+            t.withView { layer.loss(.softmaxCrossEntropy, target: $0, workspace: workspace, rows: 1, tracer: tracer) }
+        }
+        log.show(only(crossEntropy, "softmax", "loss_term"))
+        log.show(only(crossEntropy, "loss"), isResult: true)
+    }
+}

@@ -1,0 +1,101 @@
+// Lesson 10, the SGD step and the loop: random weights, then predict, loss, gradient, step, repeat,
+// stop, all by the core's trainer; the first iterations in full, later ones by their loss.
+import NeuralCore
+
+/// A lesson's small data set of 3x3 images with their targets (lessons 10 and 11).
+struct ImageExamples {
+    var names: [String]
+    var inputs: Matrix   // (count, 9)
+    var targets: Matrix  // (count, targetSize)
+
+    static func read(_ field: LessonField, targetSize: Int, classes: Bool) throws -> ImageExamples {
+        let items = try field.items(count: 1...1000)
+        var names: [String] = [], inputs: [Float] = [], targets: [Float] = []
+        for item in items {
+            names.append(item["name"].exists ? try item["name"].string() : "image \(names.count)")
+            inputs += try item["pixels"].image().values
+            if classes {
+                let label = try item["class"].integer(in: 0...(targetSize - 1))
+                targets += (0..<targetSize).map { $0 == label ? 1 : 0 }
+            } else {
+                targets.append(try item["target"].number())
+            }
+        }
+        return ImageExamples(names: names, inputs: Matrix(rows: items.count, cols: 9, values: inputs),
+            targets: Matrix(rows: items.count, cols: targets.count / items.count, values: targets))
+    }
+}
+
+enum Lesson10GradientDescent: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let inputs = log.file.inputs
+        let examples = try ImageExamples.read(inputs["examples"], targetSize: 1, classes: false)
+        let seed = try inputs["seed"].integer(in: 0...Int(Int32.max))
+        let learningRate = try inputs["learning_rate"].number(in: 0...10)
+        let steps = try inputs["steps"].integer(in: 1...10_000)
+        let tracedSteps = try inputs["traced_steps"].integer(in: 0...steps)
+        let stopBelow = try inputs["stop_below"].number(in: 0...1e6)
+
+        try log.explain("Start from random weights")
+        let network = Network(layerSizes: [9, 1], activations: [.identity])
+        var random = SeededRandom(seed: UInt64(seed))
+        network.initialize(.xavier, random: &random)
+        let before = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
+        log.show([step("weights", "w", before), step("bias", "b", network.bias(0).toMatrix())])
+
+        try log.explain("One step")
+        let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
+        let trainer = Trainer(network: network, loss: .meanSquaredError, optimizer: optimizer, batchSize: examples.inputs.rows,
+            shards: 1, threads: 1, kernel: .naive)
+        var losses: [Float] = []
+        var lossSteps: [TraceStep] = []
+        var iteration = 0
+        while iteration < steps {
+            iteration += 1
+            let recorder = RecordingTracer()
+            recorder.iteration = iteration
+            let loss = examples.inputs.withView { x in examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) } }
+            losses.append(loss)
+            if iteration <= tracedSteps {
+                log.note("Iteration \(iteration):")
+                log.show(only(recorder.steps, "z"))
+                log.show(only(recorder.steps, "loss_term", "loss"))
+                log.show(only(recorder.steps, "gradient_backprop"))
+                log.show(only(recorder.steps, "update"))
+                if iteration == tracedSteps { try log.explain("Repeat") }
+            } else {
+                lossSteps += only(recorder.steps, "loss").map { loss in
+                    var loss = loss
+                    loss.label = "L at iteration \(iteration)"
+                    return loss
+                }
+            }
+            guard loss.isFinite else {
+                log.note("The loss became \(format(loss)) at iteration \(iteration): the steps are too large. Try a smaller learning_rate.", isResult: true)
+                break
+            }
+            if loss < stopBelow {
+                log.show(lossSteps)
+                lossSteps = []
+                log.note("Stopped after iteration \(iteration): the loss \(format(loss)) is below \(format(stopBelow)).", isResult: true)
+                break
+            }
+        }
+        log.show(lossSteps)
+
+        try log.explain("After training")
+        let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
+        log.show([step("weights", "w", after), step("bias", "b", network.bias(0).toMatrix())])
+        let (_, final) = log.record { network.traceForward(examples.inputs, tracer: $0) }
+        log.show(only(final, "z").map { s in
+            var s = s
+            if let i = s.index?.first { s.label = "N(\(examples.names[i])) (target \(format(examples.targets[i, 0])))" }
+            return s
+        }, isResult: true)
+        log.picture("loss.png", .plot(title: "Loss at each iteration", xLabel: "iteration", yLabel: "loss", series: [
+            PlotSeries("mean squared error", xs: losses.indices.map { Float($0 + 1) }, ys: losses),
+        ]))
+        log.picture("weights.png", .heatMaps(title: "Weights before and after training", panels: [("before", before), ("after", after)],
+            showValues: true))
+    }
+}

@@ -1,0 +1,107 @@
+// Lesson 13, on to MNIST: a small network trained briefly on a slice of the real training set,
+// then one real test digit traced through it (hidden layer summarised, output layer in full).
+// Without the data it says how to get it; full training is `tracer train`'s job.
+import Datasets
+import Foundation
+import NeuralCore
+
+enum Lesson13MNIST: Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws {
+        let inputs = log.file.inputs
+        let testIndex = try inputs["test_image"].integer(in: 0...9_999)
+        let hiddenCount = try inputs["hidden_neurons"].integer(in: 1...512)
+        let trainCount = try inputs["training_images"].integer(in: 1...60_000)
+        let epochs = try inputs["epochs"].integer(in: 1...50)
+        let batchSize = try inputs["batch_size"].integer(in: 1...1024)
+        let learningRate = try inputs["learning_rate"].number(in: 0...10)
+        let seed = try inputs["seed"].integer(in: 0...Int(Int32.max))
+
+        try log.explain("The data")
+        let train: LabeledImages, test: LabeledImages
+        do {
+            let folder = context.mnistDirectory
+            train = try Dataset.loadSplit(images: .trainImages, labels: .trainLabels, kind: .mnist, folder: folder, classCount: 10)
+            test = try Dataset.loadSplit(images: .testImages, labels: .testLabels, kind: .mnist, folder: folder, classCount: 10)
+        } catch let error as DatasetError {
+            if case .missingFile = error {
+                log.note("MNIST is not in \(context.mnistDirectory.path). Get it with 'tracer download' (or point MNIST_DIR at a "
+                    + "folder that has it), then run 'tracer lesson 13' again.", isResult: true)
+            } else {
+                log.note("MNIST could not be read: \(error). Fetch it again with 'tracer download'.", isResult: true)
+            }
+            try log.explain("Full training")
+            return
+        }
+        log.note("\(grouped(train.count)) training and \(grouped(test.count)) test images of \(train.rows)x\(train.cols) pixels, "
+            + "from \(context.mnistDirectory.path).")
+
+        try log.explain("A quick training")
+        let pixels = train.rows * train.cols
+        let count = min(trainCount, train.count)
+        let examples = MatrixExamples(inputs: floats(train, count: count), targets: oneHot(train, count: count))
+        let network = Network(layerSizes: [pixels, hiddenCount, 10])
+        var random = SeededRandom(seed: UInt64(seed))
+        network.initialize(.he, random: &random)
+        let trainer = Trainer(network: network, loss: .softmaxCrossEntropy,
+            optimizer: SGD(learningRate: learningRate, parameterCount: network.parameterCount), batchSize: batchSize,
+            shards: 1, threads: 1)
+        var batches = MiniBatches(exampleCount: count, batchSize: batchSize, seed: UInt64(seed))
+        var epochSteps: [TraceStep] = []
+        for epoch in 1...epochs {
+            batches.startEpoch()
+            let result = trainer.trainEpoch(source: examples, batches: batches)
+            epochSteps.append(step("epoch_loss", "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
+        }
+        let held = min(1000, test.count)
+        let evaluation = network.evaluate(source: MatrixExamples(inputs: floats(test, count: held), targets: oneHot(test, count: held)),
+            loss: .softmaxCrossEntropy)
+        log.note("A \(pixels)-\(hiddenCount)-10 network, \(epochs) epochs over the first \(grouped(count)) training images, "
+            + "batches of \(batchSize), learning rate \(format(learningRate)).")
+        log.show(epochSteps)
+        log.show(step("accuracy", "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+            formula: "\(evaluation.correct)/\(held)"), isResult: true)
+
+        try log.explain("One test digit, traced")
+        let index = min(testIndex, test.count - 1)
+        let digit = floats(test, from: index, count: 1)
+        let label = Int(test.labels[index])
+        log.picture("digit.png", .digit(title: "Test image \(index): a \(label)", pixels: digit.reshaped(rows: test.rows, cols: test.cols)))
+        let target = Matrix(rows: 1, cols: 10, values: (0..<10).map { $0 == label ? 1 : 0 })
+        let workspace = Workspace(for: network, capacity: 1)
+        // Each layer with more than 1,000 products is recorded as a whole, the others element by element.
+        let (_, steps) = log.record(elementLimit: 1000) { tracer in
+            digit.withView { x in target.withView { t in
+                network.lossOnly(input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, kernel: .naive, tracer: tracer)
+            } }
+        }
+        log.note("x: \(pixels) pixels from 0 to 1, \(digit.values.filter { $0 > 0 }.count) of them not black.")
+        log.show(steps.filter { $0.name == "z" && $0.layer == 1 })
+        log.note("\(steps.filter { $0.name == "activation" && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
+            + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
+        log.show(steps.filter { $0.name == "z" && $0.layer == 2 })
+        log.show(only(steps, "softmax", "loss_term"))
+        let probabilities = only(steps, "softmax").first?.value.numbers ?? []
+        let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+        log.show(step("prediction", "predicted digit", Float(predicted), formula: "argmax p (p = \(format(probabilities[predicted])))"),
+            isResult: true)
+        log.note(predicted == label ? "Right: the image is a \(label)." : "Wrong: the image is a \(label).", isResult: true)
+        log.picture("probabilities.png", .plot(title: "p(digit) for test image \(index)", xLabel: "digit", yLabel: "probability",
+            series: [PlotSeries("softmax", xs: (0..<10).map(Float.init), ys: probabilities, points: true)]))
+
+        try log.explain("Full training")
+    }
+
+    /// Images `from..<from+count` as a (count, pixels) matrix of intensities 0-1.
+    static func floats(_ images: LabeledImages, from: Int = 0, count: Int) -> Matrix {
+        var values = [Float](repeating: 0, count: count * images.pixelsPerImage)
+        images.copyFloats(indices: from..<(from + count), into: &values)
+        return Matrix(rows: count, cols: images.pixelsPerImage, values: values)
+    }
+
+    /// One-hot targets of the first `count` labels.
+    static func oneHot(_ images: LabeledImages, count: Int) -> Matrix {
+        var targets = Matrix(rows: count, cols: 10)
+        for i in 0..<count { targets[i, Int(images.labels[i])] = 1 }
+        return targets
+    }
+}

@@ -1,0 +1,274 @@
+// A lesson file: Markdown with a YAML front matter block (the inputs a teacher edits) and a body
+// of `## ` sections (the narrative). Reading it checks nothing about the lesson's meaning; the
+// typed accessors below check each field as a lesson asks for it, with file and line in errors.
+import Foundation
+import NeuralCore
+import Yams
+
+/// A problem with a lesson file, with enough to find and fix it: the file, the line where known,
+/// the field, and what was expected.
+public struct LessonError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var file: String
+    public var line: Int?
+    public var field: String?
+    public var problem: String
+
+    public init(file: String, line: Int? = nil, field: String? = nil, problem: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+    }
+
+    /// One line: "lessons/06-dot-product.md:7: field 'pixels': expected 9 numbers, found 8".
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let field { text += "field '\(field)': " }
+        return text + problem
+    }
+}
+
+/// One lesson file, read and split into its front matter (inputs) and its narrative sections.
+public struct LessonFile: Sendable {
+    /// Where the file is, as shown in messages (the path it was opened with).
+    public let path: String
+    /// "06" of "06-dot-product.md".
+    public let number: Int
+    /// "06-dot-product": the file name without ".md", also the output folder's name.
+    public let slug: String
+    public let title: String
+    /// The front matter's top-level mapping, where every input is read from.
+    public let inputs: LessonField
+    /// The narrative before the first `## ` heading.
+    public let introduction: [String]
+    /// The `## ` sections of the body in order: heading and the lines below it.
+    public let sections: [(heading: String, lines: [String])]
+
+    /// Reads and parses `url`. Throws `LessonError` for anything unreadable or malformed.
+    public init(url: URL, displayPath: String? = nil) throws {
+        let path = displayPath ?? url.path
+        let name = url.deletingPathExtension().lastPathComponent
+        guard let number = LessonFile.number(ofFileNamed: name) else {
+            throw LessonError(file: path, problem: "the file name must start with the lesson number, as in 06-dot-product.md")
+        }
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw LessonError(file: path, problem: "cannot read the file (\(error.localizedDescription)); check that it exists and is UTF-8 text")
+        }
+        try self.init(text: text, path: path, number: number, slug: name)
+    }
+
+    /// Parses lesson text (for tests and for files already read).
+    public init(text: String, path: String, number: Int, slug: String) throws {
+        self.path = path
+        self.number = number
+        self.slug = slug
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
+            throw LessonError(file: path, line: 1, problem: "expected a front matter block starting with '---' on the first line")
+        }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            throw LessonError(file: path, problem: "the front matter block has no closing '---' line")
+        }
+        let yaml = lines[1..<end].joined(separator: "\n")
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw LessonFile.describe(error, file: path, lineOffset: 1)
+        } catch {
+            throw LessonError(file: path, problem: "invalid YAML front matter: \(error)")
+        }
+        guard let root, case .mapping = root else {
+            throw LessonError(file: path, line: 2, problem: "the front matter must be a mapping of 'field: value' lines")
+        }
+        inputs = LessonField(node: root, path: "", file: path, lineOffset: 1)
+        title = try inputs["title"].string()
+
+        // The body: an introduction, then `## ` sections.
+        var introduction: [String] = []
+        var sections: [(heading: String, lines: [String])] = []
+        for line in lines[(end + 1)...] {
+            if line.hasPrefix("## ") {
+                sections.append((String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces), []))
+            } else if line.hasPrefix("# ") && sections.isEmpty && introduction.allSatisfy({ $0.isEmpty }) {
+                continue  // a top-level title repeats the front matter's
+            } else if sections.isEmpty {
+                introduction.append(line)
+            } else {
+                sections[sections.count - 1].lines.append(line)
+            }
+        }
+        self.introduction = introduction
+        self.sections = sections
+    }
+
+    /// The narrative lines of section `heading` (matched without regard to case).
+    public func section(_ heading: String) throws -> [String] {
+        guard let found = sections.first(where: { $0.heading.lowercased() == heading.lowercased() }) else {
+            throw LessonError(file: path, problem: "missing narrative section '## \(heading)' in the body")
+        }
+        return found.lines
+    }
+
+    /// 6 for "06-dot-product", nil when the name does not start with digits and a dash.
+    static func number(ofFileNamed name: String) -> Int? {
+        let digits = name.prefix(while: \.isNumber)
+        guard !digits.isEmpty, name.dropFirst(digits.count).first == "-" else { return nil }
+        return Int(digits)
+    }
+
+    /// A YAML error as a lesson error with the file's line number (the front matter starts on line 2).
+    static func describe(_ error: YamlError, file: String, lineOffset: Int) -> LessonError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return LessonError(file: file, line: mark.line + lineOffset, problem: "invalid YAML: \(detail)")
+        default:
+            return LessonError(file: file, problem: "invalid YAML front matter: \(error)")
+        }
+    }
+}
+
+/// A value in the front matter with its path ("patterns[2].pixels") and line, and typed
+/// accessors that throw a `LessonError` naming both when the value is not what a lesson needs.
+public struct LessonField: @unchecked Sendable {
+    /// nil when the field is missing.
+    let node: Node?
+    public let path: String
+    let file: String
+    let lineOffset: Int
+    /// The line of the enclosing mapping, for a missing field.
+    var parentLine: Int?
+
+    init(node: Node?, path: String, file: String, lineOffset: Int, parentLine: Int? = nil) {
+        self.node = node
+        self.path = path
+        self.file = file
+        self.lineOffset = lineOffset
+        self.parentLine = parentLine
+    }
+
+    /// The line of this value in the file, or of its parent when missing.
+    public var line: Int? { node?.mark.map { $0.line + lineOffset } ?? parentLine }
+
+    public var exists: Bool { node != nil }
+
+    func error(_ problem: String) -> LessonError {
+        LessonError(file: file, line: line, field: path.isEmpty ? nil : path, problem: problem)
+    }
+
+    /// The field `key` of this mapping (missing fields throw only when read).
+    public subscript(key: String) -> LessonField {
+        let child: Node? = if case .mapping(let mapping) = node { mapping[key] } else { nil }
+        return LessonField(node: child, path: path.isEmpty ? key : path + "." + key, file: file,
+            lineOffset: lineOffset, parentLine: line)
+    }
+
+    private func present() throws -> Node {
+        guard let node else { throw error("missing; add it to the front matter") }
+        return node
+    }
+
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .mapping: return "a mapping"
+        case .sequence(let s): return "a list of \(s.count)"
+        }
+    }
+
+    /// A finite number.
+    public func number() throws -> Float {
+        let node = try present()
+        guard case .scalar = node, let value = node.float, value.isFinite else {
+            throw error("expected a number, found \(describe(node))")
+        }
+        return Float(value)
+    }
+
+    /// A number in `range`.
+    public func number(in range: ClosedRange<Float>) throws -> Float {
+        let value = try number()
+        guard range.contains(value) else {
+            throw error("expected a number from \(TraceNumber.format(range.lowerBound)) to \(TraceNumber.format(range.upperBound)), found \(TraceNumber.format(value))")
+        }
+        return value
+    }
+
+    /// A whole number in `range`.
+    public func integer(in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
+        let node = try present()
+        guard case .scalar = node, let value = node.float, value.isFinite, value.rounded() == value,
+            abs(value) < 1e15
+        else { throw error("expected a whole number, found \(describe(node))") }
+        let integer = Int(value)
+        guard range.contains(integer) else {
+            throw error("expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(integer)")
+        }
+        return integer
+    }
+
+    public func string() throws -> String {
+        let node = try present()
+        guard case .scalar(let scalar) = node else { throw error("expected text, found \(describe(node))") }
+        return scalar.string
+    }
+
+    /// The items of a list, each with its own path and line.
+    public func items(count expected: ClosedRange<Int>? = nil) throws -> [LessonField] {
+        let node = try present()
+        guard case .sequence(let sequence) = node else { throw error("expected a list, found \(describe(node))") }
+        let items = Array(sequence)
+        if let expected, !expected.contains(items.count) {
+            let wanted = expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
+            throw error("expected a list of \(wanted) items, found \(items.count)")
+        }
+        return items.enumerated().map { i, item in
+            LessonField(node: item, path: "\(path)[\(i)]", file: file, lineOffset: lineOffset, parentLine: line)
+        }
+    }
+
+    /// A list of numbers, `count` of them when given.
+    public func numbers(count: Int? = nil, in range: ClosedRange<Float>? = nil) throws -> [Float] {
+        let node = try present()
+        guard case .sequence(let sequence) = node else {
+            throw error("expected a list of \(count.map(String.init) ?? "") numbers like [1, 2, 3], found \(describe(node))"
+                .replacingOccurrences(of: "of  numbers", with: "of numbers"))
+        }
+        if let count, sequence.count != count {
+            throw error("expected \(count) numbers, found \(sequence.count)")
+        }
+        return try items().map { try range.map($0.number(in:)) ?? $0.number() }
+    }
+
+    /// A grid written as a list of rows, [[3, 0, 1], [5, 9, 2], [0, 4, 7]]: `rows` x `cols` when
+    /// given, else any shape whose rows are all as long.
+    public func grid(rows: Int? = nil, cols: Int? = nil, in range: ClosedRange<Float>? = nil) throws -> Matrix {
+        let node = try present()
+        let shape = "\(rows.map(String.init) ?? "") rows of \(cols.map(String.init) ?? "equally many") numbers"
+            .replacingOccurrences(of: " rows", with: rows == nil ? "rows" : " rows")
+        guard case .sequence(let sequence) = node, sequence.count == (rows ?? sequence.count), sequence.count > 0 else {
+            throw error("expected \(shape), found \(describe(node))")
+        }
+        var values: [Float] = []
+        var width = cols
+        for row in try items() {
+            guard case .sequence(let cells) = row.node!, cells.count == (width ?? cells.count), cells.count > 0 else {
+                throw row.error("expected a row of \(width.map(String.init) ?? "") numbers, found \(row.describe(row.node!))"
+                    .replacingOccurrences(of: "of  numbers", with: "of numbers"))
+            }
+            width = cells.count
+            values += try row.numbers(count: cells.count, in: range)
+        }
+        return Matrix(rows: values.count / width!, cols: width!, values: values)
+    }
+
+    /// A 3x3 image of pixel intensities 0-9, written as three rows of three.
+    public func image() throws -> Matrix { try grid(rows: 3, cols: 3, in: 0...9) }
+}

@@ -1,0 +1,159 @@
+// The lesson runner: finds the lesson files, runs a lesson's code on its file, and writes its
+// trace.txt, trace.jsonl and pictures. Printing to the terminal is the command line's business.
+import Foundation
+import NeuralCore
+
+/// What every lesson is: code that reads its inputs from its file and logs what the core computes.
+protocol Lesson {
+    static func run(_ log: LessonLog, context: LessonContext) throws
+}
+
+/// The lesson code for each number, in the order of the course.
+let lessonCode: [Int: any Lesson.Type] = [
+    1: Lesson01Function.self, 2: Lesson02Neuron.self, 3: Lesson03LinearStaysLinear.self, 4: Lesson04ReLU.self,
+    5: Lesson05Flattening.self, 6: Lesson06DotProduct.self, 7: Lesson07LayerAndLoss.self,
+    8: Lesson08GradientByNudging.self, 9: Lesson09Backpropagation.self, 10: Lesson10GradientDescent.self,
+    11: Lesson11MiniBatches.self, 12: Lesson12UniversalApproximation.self, 13: Lesson13MNIST.self,
+]
+
+/// Where a lesson run finds things outside its own file.
+public struct LessonContext: Sendable {
+    /// The folder with every lesson file (a lesson may reuse another's inputs).
+    public var catalog: LessonCatalog
+    /// The MNIST folder lesson 13 reads, when it exists.
+    public var mnistDirectory: URL
+
+    public init(catalog: LessonCatalog, mnistDirectory: URL = LessonContext.defaultMNISTDirectory()) {
+        self.catalog = catalog
+        self.mnistDirectory = mnistDirectory
+    }
+
+    /// `$MNIST_DIR`, else `$XDG_CACHE_HOME/neuraltracer/mnist`, else `~/.cache/neuraltracer/mnist`.
+    public static func defaultMNISTDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["MNIST_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
+        return cache.appendingPathComponent("neuraltracer/mnist")
+    }
+}
+
+/// The numbered lesson files of a folder.
+public struct LessonCatalog: Sendable {
+    public let directory: URL
+    /// Lesson number -> file, in number order.
+    public let files: [(number: Int, url: URL)]
+
+    /// Lists `directory`'s `NN-slug.md` files. Throws when the folder cannot be read.
+    public init(directory: URL) throws {
+        self.directory = directory
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw LessonError(file: directory.path, problem: "cannot read the lessons folder; pass --lessons-dir DIR")
+        }
+        var files: [(Int, URL)] = []
+        for name in names.sorted() where name.hasSuffix(".md") {
+            if let number = LessonFile.number(ofFileNamed: String(name.dropLast(3))) {
+                if files.contains(where: { $0.0 == number }) {
+                    throw LessonError(file: directory.appendingPathComponent(name).path, problem: "a second file for lesson \(number); keep one")
+                }
+                files.append((number, directory.appendingPathComponent(name)))
+            }
+        }
+        self.files = files.sorted { $0.0 < $1.0 }
+    }
+
+    public var numbers: [Int] { files.map(\.number) }
+
+    /// Reads and parses lesson `number`'s file.
+    public func file(_ number: Int) throws -> LessonFile {
+        guard let entry = files.first(where: { $0.number == number }) else {
+            let known = numbers.isEmpty ? "none" : "\(numbers.first!)-\(numbers.last!)"
+            throw LessonError(file: directory.path, problem: "there is no lesson \(number) (lessons here: \(known); see 'tracer list')")
+        }
+        return try LessonFile(url: entry.url, displayPath: LessonCatalog.displayPath(entry.url))
+    }
+
+    /// A path relative to the current folder when the file is below it.
+    static func displayPath(_ url: URL) -> String {
+        let here = FileManager.default.currentDirectoryPath + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
+    }
+
+    /// The lessons folder: `explicit` when given, else `./lessons`, else a `lessons` folder in a
+    /// parent of the executable's folder (the package a built `tracer` lives in).
+    public static func locate(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") throws -> URL {
+        let manager = FileManager.default
+        func isLessonFolder(_ url: URL) -> Bool {
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else { return false }
+            return ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).contains { $0.hasSuffix(".md") }
+        }
+        if let explicit {
+            let url = URL(fileURLWithPath: explicit)
+            guard isLessonFolder(url) else {
+                throw LessonError(file: explicit, problem: "not a folder of lesson files (NN-slug.md); check --lessons-dir")
+            }
+            return url
+        }
+        let local = URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("lessons")
+        if isLessonFolder(local) { return local }
+        var folder = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" && !folder.path.isEmpty {
+            let candidate = folder.appendingPathComponent("lessons")
+            if isLessonFolder(candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        throw LessonError(file: "lessons", problem: "no lessons folder here or above the tracer executable; pass --lessons-dir DIR")
+    }
+}
+
+public enum LessonRunner {
+    /// Runs lesson `number` and returns its trace (nothing is written).
+    public static func run(_ number: Int, context: LessonContext) throws -> LessonTrace {
+        let file = try context.catalog.file(number)
+        guard let code = lessonCode[number] else {
+            throw LessonError(file: file.path, problem: "no lesson code for number \(number); lessons 1-\(lessonCode.keys.max()!) exist")
+        }
+        let log = LessonLog(file: file)
+        try code.run(log, context: context)
+        return log.trace
+    }
+
+    /// The title of every lesson file, for `tracer list` (a malformed file throws).
+    public static func titles(context: LessonContext) throws -> [(number: Int, slug: String, title: String)] {
+        try context.catalog.numbers.map { number in
+            let file = try context.catalog.file(number)
+            return (number, file.slug, file.title)
+        }
+    }
+
+    /// Writes `trace.txt` (plain text, 80 columns), `trace.jsonl` and the pictures into
+    /// `output/lessons/NN-slug/`. Returns the folder.
+    @discardableResult
+    public static func writeOutputs(_ trace: LessonTrace, to output: URL) throws -> URL {
+        let folder = output.appendingPathComponent("lessons").appendingPathComponent(trace.slug)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw LessonError(file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
+        }
+        try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
+        try writeAtomically(TraceJSON.render(trace), to: folder.appendingPathComponent("trace.jsonl"))
+        for (name, picture) in trace.pictures where LessonPictures.available {
+            try LessonPictures.write(picture, to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+
+    /// Writes to a temporary name beside `url`, then renames it over `url`.
+    static func writeAtomically(_ text: String, to url: URL) throws {
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw LessonError(file: url.path, problem: "cannot write the file; choose another output folder with --out DIR")
+        }
+    }
+}

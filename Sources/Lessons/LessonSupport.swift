@@ -1,0 +1,60 @@
+// Small helpers the lessons share: running a network traced or silent on a lesson's matrices
+// (always with the readable `.naive` kernel, so every sum is added left to right on every
+// machine), and evenly spaced x values for plots. No maths of their own.
+import NeuralCore
+
+extension Network {
+    /// Forward pass of `input` recorded by `tracer`; returns the output as a new matrix.
+    func traceForward(_ input: Matrix, tracer: RecordingTracer) -> Matrix {
+        let workspace = Workspace(for: self, capacity: max(input.rows, 1))
+        return input.withView { forward($0, workspace: workspace, kernel: .naive, tracer: tracer).toMatrix() }
+    }
+
+    /// Output for each row of `input`, without tracing.
+    func outputs(_ input: Matrix) -> Matrix {
+        let workspace = Workspace(for: self, capacity: max(input.rows, 1))
+        return input.withView { forward($0, workspace: workspace, kernel: .naive, tracer: NoTracer()).toMatrix() }
+    }
+
+    /// Output and each layer's activations for each row of `input`, without tracing.
+    func activations(_ input: Matrix) -> [Matrix] {
+        let workspace = Workspace(for: self, capacity: max(input.rows, 1))
+        return input.withView { view in
+            _ = forward(view, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            return (0..<layerCount).map { workspace.activation($0, rows: view.rows).toMatrix() }
+        }
+    }
+
+    /// The loss of the whole set, without tracing.
+    func loss(_ loss: Loss, inputs: Matrix, targets: Matrix) -> Float {
+        let workspace = Workspace(for: self, capacity: max(inputs.rows, 1))
+        return inputs.withView { x in
+            targets.withView { t in lossOnly(input: x, target: t, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer()) }
+        }
+    }
+
+    /// Layer l's weights as a matrix (inputs, neurons).
+    func weightMatrix(_ layer: Int) -> Matrix { weights(layer).toMatrix() }
+}
+
+/// `count` evenly spaced values from `low` to `high` (both included), for plotting.
+func evenlySpaced(_ low: Float, _ high: Float, count: Int) -> [Float] {
+    (0..<count).map { low + (high - low) * Float($0) / Float(max(count - 1, 1)) }
+}
+
+/// A column of values as a (count, 1) matrix: one input per row.
+func column(_ values: [Float]) -> Matrix { Matrix(rows: values.count, cols: 1, values: values) }
+
+/// The steps named `names`, in their recorded order.
+func only(_ steps: [TraceStep], _ names: String...) -> [TraceStep] { steps.filter { names.contains($0.name) } }
+
+/// Thousands separated by commas: 203540 -> "203,540".
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}

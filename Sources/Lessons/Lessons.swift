@@ -1,1 +1,0 @@
-// Lessons: placeholder until the module lands.

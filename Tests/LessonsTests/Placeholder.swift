@@ -1,1 +1,0 @@
-// LessonsTests: placeholder.
