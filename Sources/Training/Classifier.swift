@@ -6,7 +6,9 @@ import NeuralCore
 public enum Classifier {
     /// Softmax probabilities of `network`'s output for one input of `network.inputSize` values.
     public static func probabilities(_ network: Network, input: [Float]) -> [Float] {
-        precondition(input.count == network.inputSize, "Classifier: \(input.count) values for a network of \(network.inputSize) inputs")
+        precondition(
+            input.count == network.inputSize,
+            "Classifier: \(input.count) values for a network of \(network.inputSize) inputs")
         let logits = network.predict(Matrix(rows: 1, cols: input.count, values: input)).values
         let largest = logits.max() ?? 0
         let exponentials = logits.map { Foundation.exp($0 - largest) }

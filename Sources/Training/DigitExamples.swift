@@ -21,7 +21,8 @@ public struct DigitExamples: ExampleSource {
 
     public init(pixels: [UInt8], labels: [UInt8], imageRows: Int, imageCols: Int, classCount: Int) {
         precondition(imageRows > 0 && imageCols > 0 && classCount > 0, "DigitExamples needs positive sizes")
-        precondition(pixels.count == labels.count * imageRows * imageCols,
+        precondition(
+            pixels.count == labels.count * imageRows * imageCols,
             "DigitExamples: \(pixels.count) pixels for \(labels.count) images of \(imageRows)x\(imageCols)")
         precondition(labels.allSatisfy { Int($0) < classCount }, "DigitExamples: a label is not below \(classCount)")
         self.pixels = pixels
@@ -36,7 +37,8 @@ public struct DigitExamples: ExampleSource {
     /// The first `n` examples (all of them when `n` is larger).
     public func prefix(_ n: Int) -> DigitExamples {
         let kept = Swift.min(Swift.max(n, 0), count)
-        return DigitExamples(pixels: Array(pixels.prefix(kept * inputSize)), labels: Array(labels.prefix(kept)),
+        return DigitExamples(
+            pixels: Array(pixels.prefix(kept * inputSize)), labels: Array(labels.prefix(kept)),
             imageRows: imageRows, imageCols: imageCols, classCount: targetSize)
     }
 
@@ -64,8 +66,11 @@ public struct DigitExamples: ExampleSource {
     /// Row r of `input` (rows, inputSize) gets image `indices[r]` scaled to [0, 1]; row r of
     /// `target` (rows, targetSize) gets its one-hot label. Reads only; allocates nothing.
     public func fill(input: MatrixView, target: MatrixView, indices: UnsafeBufferPointer<Int32>) {
-        precondition(input.cols == inputSize && target.cols == targetSize && input.rows >= indices.count && target.rows >= indices.count,
-            "DigitExamples.fill: input \(input.rows)x\(input.cols), target \(target.rows)x\(target.cols) for \(indices.count) rows")
+        precondition(
+            input.cols == inputSize && target.cols == targetSize && input.rows >= indices.count
+                && target.rows >= indices.count,
+            "DigitExamples.fill: input \(input.rows)x\(input.cols), target \(target.rows)x\(target.cols) for \(indices.count) rows"
+        )
         let n = inputSize, classes = targetSize
         target.base.update(repeating: 0, count: indices.count * classes)
         pixels.withUnsafeBufferPointer { pixels in

@@ -11,7 +11,8 @@ public enum DigitPreparationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .blank(let path):
-            return "\(path): the image looks blank (no ink stands out from the background); draw the digit with more contrast"
+            return
+                "\(path): the image looks blank (no ink stands out from the background); draw the digit with more contrast"
         case .empty(let path):
             return "\(path): the image has no pixels"
         }
@@ -51,7 +52,9 @@ public enum DigitPreparation {
 
     /// Prepares `pixels` (height, width) row-major grey bytes, 0 black, 255 white, any size.
     /// `path` names the image in errors.
-    public static func prepare(width: Int, height: Int, pixels: [UInt8], path: String) throws(DigitPreparationError) -> PreparedDigit {
+    public static func prepare(width: Int, height: Int, pixels: [UInt8], path: String) throws(DigitPreparationError)
+        -> PreparedDigit
+    {
         guard width > 0 && height > 0 && pixels.count == width * height else { throw .empty(path: path) }
         // 1. The background is what the border mostly is: its median. Light background -> invert,
         //    so ink is bright on dark like MNIST.
@@ -87,10 +90,12 @@ public enum DigitPreparation {
         let factor = Float(box) / Float(Swift.max(cropWidth, cropHeight))
         let scaledWidth = Swift.max(1, Swift.min(box, Int((Float(cropWidth) * factor).rounded())))
         let scaledHeight = Swift.max(1, Swift.min(box, Int((Float(cropHeight) * factor).rounded())))
-        let scaled = resizeByAreaAveraging(crop, width: cropWidth, height: cropHeight, toWidth: scaledWidth, toHeight: scaledHeight)
+        let scaled = resizeByAreaAveraging(
+            crop, width: cropWidth, height: cropHeight, toWidth: scaledWidth, toHeight: scaledHeight)
         // 5. Place it in 28x28 with its centre of mass at the centre.
         let values = centreByMass(scaled, width: scaledWidth, height: scaledHeight, side: side)
-        return PreparedDigit(values: values, inverted: inverted, box: (minX, minY, cropWidth, cropHeight),
+        return PreparedDigit(
+            values: values, inverted: inverted, box: (minX, minY, cropWidth, cropHeight),
             scaledWidth: scaledWidth, scaledHeight: scaledHeight)
     }
 
@@ -116,7 +121,9 @@ public enum DigitPreparation {
     /// Resamples (height, width) to (toHeight, toWidth): each output pixel is the mean of the
     /// source area it covers, fractional pixels weighted by how much of them it covers (a box
     /// filter; for enlarging it reduces to nearest-neighbour blended at the seams).
-    public static func resizeByAreaAveraging(_ source: [Float], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Float] {
+    public static func resizeByAreaAveraging(_ source: [Float], width: Int, height: Int, toWidth: Int, toHeight: Int)
+        -> [Float]
+    {
         let columns = coverage(from: width, to: toWidth)
         let rows = coverage(from: height, to: toHeight)
         var result = [Float](repeating: 0, count: toWidth * toHeight)

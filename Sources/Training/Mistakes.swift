@@ -44,14 +44,17 @@ public func confusionMatrix(labels: [Int], predictions: [Int], classes: Int) -> 
 public func mistakes(labels: [Int], predictions: [Int], probabilities: Matrix) -> [Mistake] {
     var result: [Mistake] = []
     for i in 0..<predictions.count where predictions[i] != labels[i] {
-        result.append(Mistake(index: i, label: labels[i], predicted: predictions[i],
-            confidence: probabilities[i, predictions[i]], top: topClasses(probabilities.row(i), 3)))
+        result.append(
+            Mistake(
+                index: i, label: labels[i], predicted: predictions[i],
+                confidence: probabilities[i, predictions[i]], top: topClasses(probabilities.row(i), 3)))
     }
     return result.sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index < $1.index }
 }
 
 /// The `k` largest entries of `values` with their positions, largest first (first position on ties).
 public func topClasses(_ values: [Float], _ k: Int) -> [(Int, Float)] {
-    Array(values.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
-        .prefix(k).map { ($0.offset, $0.element) })
+    Array(
+        values.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+            .prefix(k).map { ($0.offset, $0.element) })
 }

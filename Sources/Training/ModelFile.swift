@@ -36,7 +36,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .wrongMagic(let path):
             return "\(path): not a NeuralTracer model file (wrong magic number); \(remedy)"
         case .unsupportedVersion(let path, let found):
-            return "\(path): model file version \(found) is not supported (this tracer reads version \(ModelFile.version)); \(remedy)"
+            return
+                "\(path): model file version \(found) is not supported (this tracer reads version \(ModelFile.version)); \(remedy)"
         case .truncated(let path, let expected, let actual):
             return "\(path): model file is truncated (\(actual) bytes, its header needs \(expected)); \(remedy)"
         case .trailingBytes(let path, let expected, let actual):
@@ -47,7 +48,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): model file holds NaN or infinite weights; \(remedy)"
         case .wrongShape(let path, let sizes, let expected):
             let shape = sizes.map(String.init).joined(separator: "-")
-            return "\(path): the model is \(shape), but this data needs \(expected); train one for this data with 'tracer train --save FILE'"
+            return
+                "\(path): the model is \(shape), but this data needs \(expected); train one for this data with 'tracer train --save FILE'"
         }
     }
 }
@@ -145,7 +147,11 @@ public enum ModelFile {
         }
         let storedCount = reader.uint64()
         guard storedCount == UInt64(expectedParameters) else {
-            throw .invalidHeader(path: path, detail: "parameter count \(storedCount) does not match the layer sizes \(sizes), which need \(expectedParameters)")
+            throw .invalidHeader(
+                path: path,
+                detail:
+                    "parameter count \(storedCount) does not match the layer sizes \(sizes), which need \(expectedParameters)"
+            )
         }
         let totalBytes = headerBytes + 4 * expectedParameters
         guard bytes.count >= totalBytes else {
@@ -167,7 +173,8 @@ public enum ModelFile {
     public static func load(_ path: String, inputSize: Int, outputSize: Int) throws(ModelFileError) -> Network {
         let network = try load(path)
         guard network.inputSize == inputSize && network.outputSize == outputSize else {
-            throw .wrongShape(path: path, layerSizes: network.layerSizes,
+            throw .wrongShape(
+                path: path, layerSizes: network.layerSizes,
                 expected: "\(inputSize) inputs and \(outputSize) outputs")
         }
         return network
@@ -203,7 +210,8 @@ struct LittleEndianReader {
 func shortReason(_ error: Error) -> String {
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-       let reason = underlying.localizedFailureReason ?? Optional(underlying.localizedDescription) {
+        let reason = underlying.localizedFailureReason ?? Optional(underlying.localizedDescription)
+    {
         return reason
     }
     return nsError.localizedFailureReason ?? nsError.localizedDescription

@@ -5,16 +5,22 @@ import NeuralCore
 
 public enum ProgressLine {
     /// `epoch 2/5 [########------------]  375/938  loss 0.2141  acc 93.72%  190,112 img/s  ETA 0.2s`
-    public static func bar(epoch: Int, epochs: Int, progress: BatchProgress, seconds: Double, width: Int = 24) -> String {
-        bar(epoch: epoch, epochs: epochs, batchesDone: progress.batchesDone, batchCount: progress.batchCount,
-            examplesSeen: progress.examplesSeen, meanLoss: progress.meanLoss, correct: progress.correct, seconds: seconds, width: width)
+    public static func bar(epoch: Int, epochs: Int, progress: BatchProgress, seconds: Double, width: Int = 24) -> String
+    {
+        bar(
+            epoch: epoch, epochs: epochs, batchesDone: progress.batchesDone, batchCount: progress.batchCount,
+            examplesSeen: progress.examplesSeen, meanLoss: progress.meanLoss, correct: progress.correct,
+            seconds: seconds, width: width)
     }
 
     public static func bar(
         epoch: Int, epochs: Int, batchesDone: Int, batchCount: Int, examplesSeen: Int, meanLoss: Float, correct: Int,
         seconds: Double, width: Int = 24
     ) -> String {
-        let progress = (batchesDone: batchesDone, batchCount: batchCount, examplesSeen: examplesSeen, meanLoss: meanLoss, correct: correct)
+        let progress = (
+            batchesDone: batchesDone, batchCount: batchCount, examplesSeen: examplesSeen, meanLoss: meanLoss,
+            correct: correct
+        )
         let fraction = Double(progress.batchesDone) / Double(Swift.max(progress.batchCount, 1))
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
@@ -22,7 +28,8 @@ public enum ProgressLine {
         let remaining = seconds / Swift.max(fraction, 1e-9) - seconds
         let accuracy = Double(progress.correct) / Double(Swift.max(progress.examplesSeen, 1))
         let batchWidth = String(progress.batchCount).count
-        return "epoch \(epoch)/\(epochs) [\(bar)] \(pad(String(progress.batchesDone), batchWidth))/\(progress.batchCount)"
+        return
+            "epoch \(epoch)/\(epochs) [\(bar)] \(pad(String(progress.batchesDone), batchWidth))/\(progress.batchCount)"
             + "  loss \(fixed(progress.meanLoss, 4))  acc \(percent(accuracy))  \(grouped(Int(rate))) img/s"
             + "  ETA \(duration(remaining))"
     }

@@ -16,14 +16,16 @@ public struct SampleTrace: Sendable {
     /// Operations up to the output layer's size (last hidden size x classes) are recorded element
     /// by element; larger ones as matrices.
     public init(network: Network, examples: DigitExamples, index: Int) {
-        precondition(index >= 0 && index < examples.count, "SampleTrace: example \(index) outside 0..<\(examples.count)")
+        precondition(
+            index >= 0 && index < examples.count, "SampleTrace: example \(index) outside 0..<\(examples.count)")
         let last = network.layerCount - 1
         let recorder = RecordingTracer(elementLimit: network.layerSizes[last] * network.outputSize)
         let workspace = Workspace(for: network, capacity: 1)
         let input = examples.input(index), target = examples.target(index)
         input.withView { x in
             target.withView { t in
-                _ = network.lossAndGradients(input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, tracer: recorder)
+                _ = network.lossAndGradients(
+                    input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, tracer: recorder)
             }
         }
         // The gradient norms, per parameter block: how hard this one example pulls on each layer.
@@ -38,8 +40,10 @@ public struct SampleTrace: Sendable {
                     let g = Double(workspace.gradients.base[i])
                     squares += g * g
                 }
-                recorder.record(TraceStep("gradient_norm", label: "|dL/d\(param)|", value: .scalar(Float(squares.squareRoot())),
-                    formula: "sqrt(sum of \(count) squared gradients)", param: param, layer: l + 1))
+                recorder.record(
+                    TraceStep(
+                        "gradient_norm", label: "|dL/d\(param)|", value: .scalar(Float(squares.squareRoot())),
+                        formula: "sqrt(sum of \(count) squared gradients)", param: param, layer: l + 1))
             }
         }
         self.index = index
@@ -56,7 +60,9 @@ public struct SampleTrace: Sendable {
     /// 1,280 products of the output layer) show their first and last few, matrices their summary.
     public func text(classNames: [String]? = nil) -> [String] {
         func name(_ c: Int) -> String { classNames.map { "\(c) (\($0[c]))" } ?? String(c) }
-        var lines = ["trace of test image \(index): label \(name(label)), predicted \(name(predicted)) with p = \(TraceNumber.format(probabilities[predicted]))"]
+        var lines = [
+            "trace of test image \(index): label \(name(label)), predicted \(name(predicted)) with p = \(TraceNumber.format(probabilities[predicted]))"
+        ]
         let labelWidth = Swift.min(36, steps.map(\.label.count).max() ?? 0)
         // Each product x_k*w_kj is already written out inside its z's formula: say how many
         // there were, once per layer, and leave them to --json.
@@ -67,14 +73,18 @@ public struct SampleTrace: Sendable {
             let layer = step.layer ?? 0
             if productsAnnounced.insert(layer).inserted {
                 let count = self.steps.filter { $0.name == "product" && $0.layer == step.layer }.count
-                steps.append(TraceStep("products", label: "\(count) products x_k*w_kj", value: .scalar(Float(count)),
-                    formula: "each one summed into a z below (every one with --json)", layer: layer))
+                steps.append(
+                    TraceStep(
+                        "products", label: "\(count) products x_k*w_kj", value: .scalar(Float(count)),
+                        formula: "each one summed into a z below (every one with --json)", layer: layer))
             }
         }
         var start = 0
         while start < steps.count {
             var end = start + 1
-            while end < steps.count && steps[end].name == steps[start].name && steps[end].layer == steps[start].layer { end += 1 }
+            while end < steps.count && steps[end].name == steps[start].name && steps[end].layer == steps[start].layer {
+                end += 1
+            }
             let run = steps[start..<end]
             let shown: [TraceStep]
             if run.count > SampleTrace.longestRun {
@@ -94,7 +104,9 @@ public struct SampleTrace: Sendable {
         let layer = step.layer.map { "L\($0) " } ?? "   "
         let name = step.name.padding(toLength: 17, withPad: " ", startingAt: 0)
         if step.name == "products" { return "\(layer)\(name) \(step.label), \(step.formula ?? "")" }
-        let label = step.label.count >= labelWidth ? step.label : step.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+        let label =
+            step.label.count >= labelWidth
+            ? step.label : step.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
         var text = "\(layer)\(name) \(label) = \(describe(step.value))"
         if let formula = step.formula { text += "   \(formula)" }
         return text
@@ -107,7 +119,8 @@ public struct SampleTrace: Sendable {
         case .matrix(let matrix):
             if matrix.count <= 12 { return "[" + matrix.values.map(TraceNumber.format).joined(separator: ", ") + "]" }
             let s = Statistics(matrix.values)
-            return "\(matrix.rows)x\(matrix.cols) matrix: min \(TraceNumber.format(s.min)), max \(TraceNumber.format(s.max)), mean \(TraceNumber.format(s.mean)), nonzero \(s.nonzero)"
+            return
+                "\(matrix.rows)x\(matrix.cols) matrix: min \(TraceNumber.format(s.min)), max \(TraceNumber.format(s.max)), mean \(TraceNumber.format(s.mean)), nonzero \(s.nonzero)"
         }
     }
 
@@ -117,7 +130,9 @@ public struct SampleTrace: Sendable {
     /// One JSON object per step: `{"sample":K,"step":..,"label":..,"value":..,"detail":..,"layer":..,"index":[..]}`.
     public func jsonLines() -> [String] {
         steps.map { step in
-            var pairs: [(String, JSONValue)] = [("sample", .integer(index)), ("step", .string(step.name)), ("label", .string(step.label))]
+            var pairs: [(String, JSONValue)] = [
+                ("sample", .integer(index)), ("step", .string(step.name)), ("label", .string(step.label)),
+            ]
             switch step.value {
             case .scalar(let number): pairs.append(("value", .float(number)))
             case .matrix(let matrix):
@@ -126,10 +141,15 @@ public struct SampleTrace: Sendable {
                     pairs.append(("shape", .array([.integer(matrix.rows), .integer(matrix.cols)])))
                 } else {
                     let s = Statistics(matrix.values)
-                    pairs.append(("summary", .object([
-                        ("shape", .array([.integer(matrix.rows), .integer(matrix.cols)])),
-                        ("min", .float(s.min)), ("max", .float(s.max)), ("mean", .float(s.mean)), ("nonzero", .integer(s.nonzero)),
-                    ])))
+                    pairs.append(
+                        (
+                            "summary",
+                            .object([
+                                ("shape", .array([.integer(matrix.rows), .integer(matrix.cols)])),
+                                ("min", .float(s.min)), ("max", .float(s.max)), ("mean", .float(s.mean)),
+                                ("nonzero", .integer(s.nonzero)),
+                            ])
+                        ))
                 }
             }
             if let formula = step.formula { pairs.append(("detail", .string(formula))) }

@@ -15,7 +15,9 @@ public struct TrainingData: Sendable {
 
     /// Reads `kind` from the folder `dataFlag` or the defaults pick; keeps the first
     /// `trainLimit` training images and `testLimit` test images when given. Throws `DatasetError`.
-    public static func load(kind: DatasetKind, dataFlag: String?, trainLimit: Int? = nil, testLimit: Int? = nil) throws -> TrainingData {
+    public static func load(kind: DatasetKind, dataFlag: String?, trainLimit: Int? = nil, testLimit: Int? = nil) throws
+        -> TrainingData
+    {
         let folder = DataFolder.resolve(kind: kind, dataFlag: dataFlag)
         let dataset = try Dataset.load(kind: kind, folder: folder.url)
         let classes = dataset.classNames.count
@@ -23,13 +25,16 @@ public struct TrainingData: Sendable {
         var test = DigitExamples(dataset.test, classCount: classes)
         if let trainLimit { train = train.prefix(trainLimit) }
         if let testLimit { test = test.prefix(testLimit) }
-        return TrainingData(name: dataset.name, kind: kind, folder: folder, train: train, test: test, classNames: dataset.classNames)
+        return TrainingData(
+            name: dataset.name, kind: kind, folder: folder, train: train, test: test, classNames: dataset.classNames)
     }
 }
 
 extension DigitExamples {
     /// The images and labels of a dataset split, sharing their storage (no copy).
     public init(_ images: LabeledImages, classCount: Int) {
-        self.init(pixels: images.pixels, labels: images.labels, imageRows: images.rows, imageCols: images.cols, classCount: classCount)
+        self.init(
+            pixels: images.pixels, labels: images.labels, imageRows: images.rows, imageCols: images.cols,
+            classCount: classCount)
     }
 }

@@ -16,18 +16,22 @@ public enum TrainingPictures {
         let magnitudes = maps.flatMap { $0 }.map(abs).sorted()
         let limit = magnitudes[Swift.min(magnitudes.count - 1, Int(Double(magnitudes.count) * 0.999))]
         let columns = w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
-        return HeatMapGrid(maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: 2,
-            title: title, limit: Swift.max(limit, 1e-6)).render()
+        return HeatMapGrid(
+            maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: 2,
+            title: title, limit: Swift.max(limit, 1e-6)
+        ).render()
     }
 
     /// The first `count` test images with their predicted labels; a red frame marks the wrong ones.
-    public static func predictions(_ examples: DigitExamples, predictions: [Int], classNames: [String], count: Int = 100,
-        title: String) -> Canvas
-    {
+    public static func predictions(
+        _ examples: DigitExamples, predictions: [Int], classNames: [String], count: Int = 100,
+        title: String
+    ) -> Canvas {
         let shown = Swift.min(count, examples.count)
         let tiles = (0..<shown).map { i in
             let wrong = predictions[i] != examples.label(i)
-            return TileGrid.Tile(image: displayImage(examples, i), caption: classNames[predictions[i]],
+            return TileGrid.Tile(
+                image: displayImage(examples, i), caption: classNames[predictions[i]],
                 border: wrong ? Theme.wrong : Theme.correct)
         }
         return TileGrid(tiles: tiles, columns: 10, scale: 2, title: title).render()
@@ -35,9 +39,10 @@ public enum TrainingPictures {
 
     /// The most confident mistakes, each captioned `true -> predicted (p)` with a second line
     /// giving the three most probable classes.
-    public static func mistakes(_ examples: DigitExamples, mistakes: [Mistake], classNames: [String], count: Int = 60,
-        title: String) -> Canvas
-    {
+    public static func mistakes(
+        _ examples: DigitExamples, mistakes: [Mistake], classNames: [String], count: Int = 60,
+        title: String
+    ) -> Canvas {
         let shown = Array(mistakes.prefix(count))
         let scale = 3, border = 3, gap = 24, lineGap = 3
         let lineHeight = BitmapFont.textHeight()
@@ -55,7 +60,8 @@ public enum TrainingPictures {
         let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
         let legend = "each: true -> predicted (probability); below it, the top 3 classes as class:probability"
         let top = Theme.margin + titleHeight + lineHeight + 8
-        let width = Swift.max(2 * Theme.margin + columns * cellWidth + (columns - 1) * gap,
+        let width = Swift.max(
+            2 * Theme.margin + columns * cellWidth + (columns - 1) * gap,
             BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
         let height = top + gridRows * cellHeight + Swift.max(gridRows - 1, 0) * gap + Theme.margin
         var canvas = Canvas(width: width, height: Swift.max(height, top + Theme.margin), background: Theme.background)
@@ -65,12 +71,14 @@ public enum TrainingPictures {
             let cellX = Theme.margin + (i % columns) * (cellWidth + gap)
             let cellY = top + (i / columns) * (cellHeight + gap)
             let frameX = cellX + (cellWidth - imageSide - 2 * border) / 2
-            canvas.strokeRect(x: frameX, y: cellY, width: imageSide + 2 * border, height: imageSide + 2 * border,
+            canvas.strokeRect(
+                x: frameX, y: cellY, width: imageSide + 2 * border, height: imageSide + 2 * border,
                 thickness: border, Theme.wrong)
             canvas.drawGrey(displayImage(examples, m.index), x: frameX + border, y: cellY + border, scale: scale)
             let textY = cellY + imageSide + 2 * border + lineGap
             canvas.drawText(captions[i].0, centerX: cellX + cellWidth / 2, y: textY, color: Theme.wrong)
-            canvas.drawText(captions[i].1, centerX: cellX + cellWidth / 2, y: textY + lineHeight + lineGap, color: Theme.faintInk)
+            canvas.drawText(
+                captions[i].1, centerX: cellX + cellWidth / 2, y: textY + lineHeight + lineGap, color: Theme.faintInk)
         }
         return canvas
     }
@@ -86,27 +94,46 @@ public enum TrainingPictures {
     /// Loss (left) and accuracy (right) per epoch, train and test.
     public static func curves(_ history: [EpochRecord], title: String) -> Canvas {
         let epochs = history.map { Float($0.epoch) }
-        let xRange: ClosedRange<Float> = epochs.count > 1 ? epochs.first!...epochs.last! : 0...Swift.max(epochs.last ?? 1, 1)
-        let loss = LinePlot(series: [
-            .init(name: "train loss", x: epochs, y: history.map(\.trainLoss), style: .lineAndPoints),
-            .init(name: "test loss", x: epochs, y: history.map(\.testLoss), style: .lineAndPoints),
-        ], title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 560, height: 400, xRange: xRange).render()
-        let accuracy = LinePlot(series: [
-            .init(name: "train accuracy", x: epochs, y: history.map { Float($0.trainAccuracy * 100) }, style: .lineAndPoints),
-            .init(name: "test accuracy", x: epochs, y: history.map { Float($0.testAccuracy * 100) }, style: .lineAndPoints),
-        ], title: "accuracy", xLabel: "epoch", yLabel: "percent", width: 560, height: 400, xRange: xRange).render()
+        let xRange: ClosedRange<Float> =
+            epochs.count > 1 ? epochs.first!...epochs.last! : 0...Swift.max(epochs.last ?? 1, 1)
+        let loss = LinePlot(
+            series: [
+                .init(name: "train loss", x: epochs, y: history.map(\.trainLoss), style: .lineAndPoints),
+                .init(name: "test loss", x: epochs, y: history.map(\.testLoss), style: .lineAndPoints),
+            ], title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 560, height: 400, xRange: xRange
+        ).render()
+        let accuracy = LinePlot(
+            series: [
+                .init(
+                    name: "train accuracy", x: epochs, y: history.map { Float($0.trainAccuracy * 100) },
+                    style: .lineAndPoints),
+                .init(
+                    name: "test accuracy", x: epochs, y: history.map { Float($0.testAccuracy * 100) },
+                    style: .lineAndPoints),
+            ], title: "accuracy", xLabel: "epoch", yLabel: "percent", width: 560, height: 400, xRange: xRange
+        ).render()
         return sideBySide([loss, accuracy], title: title)
     }
 
     /// A user's prepared digit (the 28x28 the network saw) beside a bar chart of its probabilities.
-    public static func prediction(_ digit: PreparedDigit, probabilities: [Float], classNames: [String], title: String) -> Canvas {
+    public static func prediction(_ digit: PreparedDigit, probabilities: [Float], classNames: [String], title: String)
+        -> Canvas
+    {
         let predicted = topClasses(probabilities, 1)[0].0
-        let input = TileGrid(tiles: [TileGrid.Tile(image: displayImage(bytes: digit.bytes, width: DigitPreparation.side),
-            caption: "what the network sees", border: Theme.grid)], columns: 1, scale: 8).render()
-        let chart = BarChart(values: probabilities, labels: classNames.count > 10 || classNames.contains { $0.count > 2 }
-            ? classNames.indices.map(String.init) : classNames, highlight: predicted,
+        let input = TileGrid(
+            tiles: [
+                TileGrid.Tile(
+                    image: displayImage(bytes: digit.bytes, width: DigitPreparation.side),
+                    caption: "what the network sees", border: Theme.grid)
+            ], columns: 1, scale: 8
+        ).render()
+        let chart = BarChart(
+            values: probabilities,
+            labels: classNames.count > 10 || classNames.contains { $0.count > 2 }
+                ? classNames.indices.map(String.init) : classNames, highlight: predicted,
             title: "probabilities: \(classNames[predicted]) (\(probability(probabilities[predicted])))",
-            width: 560, height: 300).render()
+            width: 560, height: 300
+        ).render()
         return sideBySide([input, chart], title: title)
     }
 
@@ -132,7 +159,8 @@ public enum TrainingPictures {
     static func sideBySide(_ parts: [Canvas], title: String) -> Canvas {
         let gap = 16
         let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
-        let width = Swift.max(parts.map(\.width).reduce(0, +) + gap * (parts.count - 1) + 2 * Theme.margin,
+        let width = Swift.max(
+            parts.map(\.width).reduce(0, +) + gap * (parts.count - 1) + 2 * Theme.margin,
             BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
         let height = Theme.margin + titleHeight + (parts.map(\.height).max() ?? 0) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
@@ -180,7 +208,8 @@ public enum PictureError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAFolder(let path): return "\(path): exists and is not a folder; choose another --out"
-        case .cannotCreate(let path, let reason): return "\(path): cannot create the output folder (\(reason)); choose another --out"
+        case .cannotCreate(let path, let reason):
+            return "\(path): cannot create the output folder (\(reason)); choose another --out"
         }
     }
 }

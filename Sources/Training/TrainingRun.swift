@@ -61,7 +61,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .diverged(let epoch, let batch, let batchCount, let step, let learningRate):
             let smaller = TrainingError.suggestion(below: learningRate)
-            return "training diverged: the loss became NaN or infinite at epoch \(epoch), batch \(batch) of \(batchCount) (step \(step)) with --lr \(TraceNumber.format(learningRate)); try a smaller learning rate, e.g. --lr \(smaller)"
+            return
+                "training diverged: the loss became NaN or infinite at epoch \(epoch), batch \(batch) of \(batchCount) (step \(step)) with --lr \(TraceNumber.format(learningRate)); try a smaller learning rate, e.g. --lr \(smaller)"
         }
     }
 
@@ -91,12 +92,14 @@ public final class TrainingRun {
         network = Network(layerSizes: [train.inputSize] + options.hiddenSizes + [train.targetSize])
         var random = SeededRandom(seed: options.seed)
         network.initialize(.he, random: &random)
-        let optimizer = SGD(learningRate: options.learningRate, momentum: options.momentum,
+        let optimizer = SGD(
+            learningRate: options.learningRate, momentum: options.momentum,
             weightDecay: options.weightDecay, parameterCount: network.parameterCount)
         // The trainer cuts each batch in two and runs the halves on two threads; one OpenBLAS
         // thread per call keeps the two from fighting over the cores.
         BLASKernel.threads = 1
-        trainer = Trainer(network: network, loss: .softmaxCrossEntropy, optimizer: optimizer,
+        trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy, optimizer: optimizer,
             batchSize: options.batchSize, shards: 2, threads: 2)
         batches = MiniBatches(exampleCount: train.count, batchSize: options.batchSize, seed: options.seed &+ 1)
     }
@@ -114,15 +117,18 @@ public final class TrainingRun {
         batches.startEpoch()
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let result = trainer.trainEpoch(source: train, batches: batches, progressEvery: progressEvery,
+        let result = trainer.trainEpoch(
+            source: train, batches: batches, progressEvery: progressEvery,
             progress: progress.map { report in { report($0, elapsed()) } })
         let seconds = elapsed()
         if let batch = result.divergedAtBatch {
-            throw .diverged(epoch: epoch, batch: batch + 1, batchCount: batches.batchCount,
-                step: (epoch - 1) * batches.batchCount + batch + 1, learningRate: options.learningRate)  // the --lr given
+            throw .diverged(
+                epoch: epoch, batch: batch + 1, batchCount: batches.batchCount,
+                step: (epoch - 1) * batches.batchCount + batch + 1, learningRate: options.learningRate)
         }
         let evaluation = network.evaluate(source: test, loss: .softmaxCrossEntropy)
-        let record = EpochRecord(epoch: epoch, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,
+        let record = EpochRecord(
+            epoch: epoch, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,
             testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
             imagesPerSecond: Double(result.examples) / Swift.max(seconds, 1e-9))
         history.append(record)

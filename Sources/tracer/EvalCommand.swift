@@ -23,7 +23,9 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else { throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'") }
+        guard DatasetKind(rawValue: dataset) != nil else {
+            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
+        }
         guard !model.isEmpty else { throw ValidationError("--model must name a file") }
     }
 
@@ -31,26 +33,34 @@ struct EvalCommand: ParsableCommand {
         let network: Network
         do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
         let data: TrainingData
-        do { data = try TrainingData.load(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data) } catch let error as DatasetError {
+        do { data = try TrainingData.load(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data) } catch let error
+            as DatasetError
+        {
             try failWithMessage(error.description)
         }
         guard network.inputSize == data.test.inputSize && network.outputSize == data.test.targetSize else {
-            try failWithMessage(ModelFileError.wrongShape(path: model, layerSizes: network.layerSizes,
-                expected: "\(data.test.inputSize) inputs and \(data.test.targetSize) outputs").description)
+            try failWithMessage(
+                ModelFileError.wrongShape(
+                    path: model, layerSizes: network.layerSizes,
+                    expected: "\(data.test.inputSize) inputs and \(data.test.targetSize) outputs"
+                ).description)
         }
         BLASKernel.threads = 1
         let evaluation = network.evaluate(source: data.test, loss: .softmaxCrossEntropy)
         let shape = network.layerSizes.map(String.init).joined(separator: "-")
         if json {
-            Terminal.writeLines([JSONValue.object([
-                ("model", .string(model)), ("layers", .array(network.layerSizes.map(JSONValue.integer))),
-                ("dataset", .string(dataset)), ("test_accuracy", .number(evaluation.accuracy)),
-                ("test_loss", .float(evaluation.meanLoss)), ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
-            ]).text])
+            Terminal.writeLines([
+                JSONValue.object([
+                    ("model", .string(model)), ("layers", .array(network.layerSizes.map(JSONValue.integer))),
+                    ("dataset", .string(dataset)), ("test_accuracy", .number(evaluation.accuracy)),
+                    ("test_loss", .float(evaluation.meanLoss)),
+                    ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
+                ]).text
+            ])
         } else {
             Terminal.writeLines([
                 "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
-                    + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))",
+                    + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
             ])
         }
     }

@@ -34,7 +34,9 @@ struct PredictCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else { throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'") }
+        guard DatasetKind(rawValue: dataset) != nil else {
+            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
+        }
         guard !images.isEmpty else { throw ValidationError("give at least one IMAGE.png to classify") }
         guard !model.isEmpty else { throw ValidationError("--model must name a file") }
     }
@@ -52,23 +54,33 @@ struct PredictCommand: ParsableCommand {
         for path in images {
             do {
                 let image = try PNGFile.readGrey(path)
-                let digit = try DigitPreparation.prepare(width: image.width, height: image.height, pixels: image.pixels, path: path)
+                let digit = try DigitPreparation.prepare(
+                    width: image.width, height: image.height, pixels: image.pixels, path: path)
                 let probabilities = Classifier.probabilities(network, input: digit.values)
                 let top = topClasses(probabilities, 3)
                 let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                 let pictureName = "predict-\(stem).png"
-                try pictures.write(TrainingPictures.prediction(digit, probabilities: probabilities, classNames: names,
-                    title: "\((path as NSString).lastPathComponent): \(names[top[0].0])"), as: pictureName)
+                try pictures.write(
+                    TrainingPictures.prediction(
+                        digit, probabilities: probabilities, classNames: names,
+                        title: "\((path as NSString).lastPathComponent): \(names[top[0].0])"), as: pictureName)
                 let written = pictures.written.last!
                 if json {
-                    Terminal.writeLines([JSONValue.object([
-                        ("image", .string(path)), ("predicted", .integer(top[0].0)), ("class", .string(names[top[0].0])),
-                        ("probability", .float(top[0].1)),
-                        ("top3", .array(top.map { .object([("class", .integer($0.0)), ("probability", .float($0.1))]) })),
-                        ("inverted", .bool(digit.inverted)), ("picture", .string(written)),
-                    ]).text])
+                    Terminal.writeLines([
+                        JSONValue.object([
+                            ("image", .string(path)), ("predicted", .integer(top[0].0)),
+                            ("class", .string(names[top[0].0])),
+                            ("probability", .float(top[0].1)),
+                            (
+                                "top3",
+                                .array(top.map { .object([("class", .integer($0.0)), ("probability", .float($0.1))]) })
+                            ),
+                            ("inverted", .bool(digit.inverted)), ("picture", .string(written)),
+                        ]).text
+                    ])
                 } else {
-                    let list = top.map { "\(names[$0.0]) \(String(format: "%.3f", Double($0.1)))" }.joined(separator: ", ")
+                    let list = top.map { "\(names[$0.0]) \(String(format: "%.3f", Double($0.1)))" }.joined(
+                        separator: ", ")
                     Terminal.writeLines([
                         "\(path): \(names[top[0].0])  (top 3: \(list))",
                         "  \(digit.inverted ? "light background inverted; " : "")ink \(digit.box.width)x\(digit.box.height) px scaled to \(digit.scaledWidth)x\(digit.scaledHeight), centred by mass; picture \(written)",

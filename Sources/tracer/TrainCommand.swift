@@ -67,20 +67,40 @@ struct TrainCommand: ParsableCommand {
     var hiddenSizes: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else { throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'") }
-        guard LearningRateSchedule(rawValue: schedule) != nil else { throw ValidationError("--schedule must be cosine or constant, not '\(schedule)'") }
-        guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 10000, not \(epochs)") }
-        guard (1...60_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 60000, not \(batch)") }
+        guard DatasetKind(rawValue: dataset) != nil else {
+            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
+        }
+        guard LearningRateSchedule(rawValue: schedule) != nil else {
+            throw ValidationError("--schedule must be cosine or constant, not '\(schedule)'")
+        }
+        guard (1...10_000).contains(epochs) else {
+            throw ValidationError("--epochs must be between 1 and 10000, not \(epochs)")
+        }
+        guard (1...60_000).contains(batch) else {
+            throw ValidationError("--batch must be between 1 and 60000, not \(batch)")
+        }
         guard lr.isFinite && lr > 0 else { throw ValidationError("--lr must be a positive number, not \(lr)") }
-        guard momentum.isFinite && momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), not \(momentum)") }
-        guard weightDecay.isFinite && weightDecay >= 0 else { throw ValidationError("--weight-decay must be zero or positive, not \(weightDecay)") }
+        guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
+            throw ValidationError("--momentum must be in [0, 1), not \(momentum)")
+        }
+        guard weightDecay.isFinite && weightDecay >= 0 else {
+            throw ValidationError("--weight-decay must be zero or positive, not \(weightDecay)")
+        }
         let parts = hidden.split(separator: ",", omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { (1...8192).contains($0) } ?? false }) else {
-            throw ValidationError("--hidden must be a comma-separated list of layer sizes between 1 and 8192, e.g. 128 or 512,256; not '\(hidden)'")
+        guard !parts.isEmpty,
+            parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { (1...8192).contains($0) } ?? false })
+        else {
+            throw ValidationError(
+                "--hidden must be a comma-separated list of layer sizes between 1 and 8192, e.g. 128 or 512,256; not '\(hidden)'"
+            )
         }
         guard parts.count <= 8 else { throw ValidationError("--hidden takes at most 8 layers, not \(parts.count)") }
         if let limit { guard limit >= 1 else { throw ValidationError("--limit must be at least 1, not \(limit)") } }
-        if let traceSample { guard traceSample >= 0 else { throw ValidationError("--trace-sample must be a test image index (0 or more), not \(traceSample)") } }
+        if let traceSample {
+            guard traceSample >= 0 else {
+                throw ValidationError("--trace-sample must be a test image index (0 or more), not \(traceSample)")
+            }
+        }
         guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
         if let save { guard !save.isEmpty else { throw ValidationError("--save must name a file") } }
     }
@@ -88,11 +108,15 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let kind = DatasetKind(rawValue: dataset)!  // checked in validate()
         let data: TrainingData
-        do { data = try TrainingData.load(kind: kind, dataFlag: self.data, trainLimit: limit) } catch let error as DatasetError {
+        do { data = try TrainingData.load(kind: kind, dataFlag: self.data, trainLimit: limit) } catch let error
+            as DatasetError
+        {
             try failWithMessage(error.description)
         }
         if let traceSample, traceSample >= data.test.count {
-            try failWithMessage("--trace-sample \(traceSample) is not a test image: \(data.name) has \(data.test.count) (0...\(data.test.count - 1))")
+            try failWithMessage(
+                "--trace-sample \(traceSample) is not a test image: \(data.name) has \(data.test.count) (0...\(data.test.count - 1))"
+            )
         }
         // The output folder is checked (and created) before training, so a bad --out fails at once.
         var pictures: PictureSet
@@ -122,9 +146,15 @@ struct TrainCommand: ParsableCommand {
         for epoch in 1...epochs {
             let record: EpochRecord
             do {
-                record = try run.runEpoch(progressEvery: progressEvery, progress: interactive ? { progress, seconds in
-                    Terminal.write("\r" + ProgressLine.bar(epoch: epoch, epochs: epochs, progress: progress, seconds: seconds))
-                } : nil)
+                record = try run.runEpoch(
+                    progressEvery: progressEvery,
+                    progress: interactive
+                        ? { progress, seconds in
+                            Terminal.write(
+                                "\r"
+                                    + ProgressLine.bar(
+                                        epoch: epoch, epochs: epochs, progress: progress, seconds: seconds))
+                        } : nil)
             } catch {
                 if interactive { Terminal.write("\n") }
                 try failWithMessage(error.description)
@@ -132,7 +162,8 @@ struct TrainCommand: ParsableCommand {
             if json {
                 Terminal.writeLines([record.json.text])
             } else {
-                Terminal.write((interactive ? "\r\u{1B}[2K" : "") + ProgressLine.epochSummary(record, epochs: epochs) + "\n")
+                Terminal.write(
+                    (interactive ? "\r\u{1B}[2K" : "") + ProgressLine.epochSummary(record, epochs: epochs) + "\n")
             }
         }
 
@@ -144,28 +175,44 @@ struct TrainCommand: ParsableCommand {
         let names = data.classNames
         let what = data.kind == .mnist ? "digits" : "images"
         do {
-            try pictures.write(TrainingPictures.weights(run.network, imageRows: data.test.imageRows, imageCols: data.test.imageCols,
-                title: "first-layer weights of \(shape): one map per hidden unit (red +, blue -)"), as: "weights.png")
-            try pictures.write(TrainingPictures.predictions(data.test, predictions: evaluation.predictions, classNames: names,
-                title: "the first 100 test \(what) with predicted labels (red frame: wrong)"), as: "predictions.png")
-            try pictures.write(TrainingPictures.mistakes(data.test, mistakes: mistakes, classNames: names,
-                title: "the \(Swift.min(60, mistakes.count)) most confident of \(mistakes.count) mistakes"), as: "misclassified.png")
-            try pictures.write(TrainingPictures.confusion(evaluation.confusionMatrix(classes: names.count), classNames: names,
-                title: "confusion matrix: \(evaluation.correct) of \(evaluation.predictions.count) right"), as: "confusion.png")
-            try pictures.write(TrainingPictures.curves(run.history, title: "\(data.name), \(shape): loss and accuracy per epoch"),
+            try pictures.write(
+                TrainingPictures.weights(
+                    run.network, imageRows: data.test.imageRows, imageCols: data.test.imageCols,
+                    title: "first-layer weights of \(shape): one map per hidden unit (red +, blue -)"),
+                as: "weights.png")
+            try pictures.write(
+                TrainingPictures.predictions(
+                    data.test, predictions: evaluation.predictions, classNames: names,
+                    title: "the first 100 test \(what) with predicted labels (red frame: wrong)"), as: "predictions.png"
+            )
+            try pictures.write(
+                TrainingPictures.mistakes(
+                    data.test, mistakes: mistakes, classNames: names,
+                    title: "the \(Swift.min(60, mistakes.count)) most confident of \(mistakes.count) mistakes"),
+                as: "misclassified.png")
+            try pictures.write(
+                TrainingPictures.confusion(
+                    evaluation.confusionMatrix(classes: names.count), classNames: names,
+                    title: "confusion matrix: \(evaluation.correct) of \(evaluation.predictions.count) right"),
+                as: "confusion.png")
+            try pictures.write(
+                TrainingPictures.curves(run.history, title: "\(data.name), \(shape): loss and accuracy per epoch"),
                 as: "curves.png")
         } catch { try failWithMessage(error.description) }
 
         if let traceSample {
             let trace = SampleTrace(network: run.network, examples: data.test, index: traceSample)
-            Terminal.writeLines(json ? trace.jsonLines() : [""] + trace.text(classNames: data.kind == .mnist ? nil : names) + [""])
+            Terminal.writeLines(
+                json ? trace.jsonLines() : [""] + trace.text(classNames: data.kind == .mnist ? nil : names) + [""])
         }
 
         // ReLU units that a too-large step has switched off for good leave a finite loss but a
         // network that guesses: say so rather than let it pass as a result.
         if evaluation.accuracy < 2 / Double(names.count) {
-            Terminal.writeError("warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; "
-                + "the learning rate \(TraceNumber.format(lr)) is probably too large, try --lr \(TraceNumber.format(TrainingOptions().learningRate))")
+            Terminal.writeError(
+                "warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; "
+                    + "the learning rate \(TraceNumber.format(lr)) is probably too large, try --lr \(TraceNumber.format(TrainingOptions().learningRate))"
+            )
         }
         let files = pictures.written + (save.map { [$0] } ?? [])
         if json {

@@ -1,6 +1,7 @@
 // Preparing a user's digit on synthetic images: a light background is inverted, an off-centre
 // digit is recentred by mass, size and position stop mattering, and a blank image is refused.
 import Testing
+
 @testable import Training
 
 /// A width x height image of `background` with a filled rectangle of `ink` and a one-pixel tail
@@ -14,10 +15,12 @@ func drawnImage(width: Int, height: Int, background: UInt8, ink: UInt8, x: Int, 
 /// Centre of mass of a 28x28 image in pixel-index coordinates (MNIST's digits average (14, 14)).
 func centreOfMass(_ values: [Float]) -> (x: Double, y: Double) {
     var mass = 0.0, sx = 0.0, sy = 0.0
-    for y in 0..<28 { for x in 0..<28 {
-        let v = Double(values[y * 28 + x])
-        mass += v; sx += v * Double(x); sy += v * Double(y)
-    } }
+    for y in 0..<28 {
+        for x in 0..<28 {
+            let v = Double(values[y * 28 + x])
+            mass += v; sx += v * Double(x); sy += v * Double(y)
+        }
+    }
     return (sx / mass, sy / mass)
 }
 
@@ -29,9 +32,9 @@ func centreOfMass(_ values: [Float]) -> (x: Double, y: Double) {
         #expect(digit.inverted)
         #expect(digit.box.x == 5 && digit.box.y == 5 && digit.box.width == 10 && digit.box.height == 40)
         #expect(digit.scaledHeight == 20 && digit.scaledWidth == 5)
-        #expect(digit.values.max() == 1)          // the strongest ink is stretched to 1
+        #expect(digit.values.max() == 1)  // the strongest ink is stretched to 1
         #expect(digit.values.filter { $0 > 0.5 }.count == 100)  // 5 x 20 of ink
-        #expect(digit.values[0] == 0)             // background is 0, like MNIST
+        #expect(digit.values[0] == 0)  // background is 0, like MNIST
     }
 
     @Test func darkBackgroundIsKept() throws {
@@ -74,14 +77,17 @@ func centreOfMass(_ values: [Float]) -> (x: Double, y: Double) {
             }
         }
         // Shrinking 4x4 to 2x2 averages each 2x2 block.
-        let source: [Float] = [1, 1, 0, 0,
-                               1, 1, 0, 0,
-                               0, 0, 0, 1,
-                               0, 0, 1, 0]
+        let source: [Float] = [
+            1, 1, 0, 0,
+            1, 1, 0, 0,
+            0, 0, 0, 1,
+            0, 0, 1, 0,
+        ]
         let small = DigitPreparation.resizeByAreaAveraging(source, width: 4, height: 4, toWidth: 2, toHeight: 2)
         #expect(small == [1, 0, 0, 0.5])
         // Shrinking 3 to 2: each output covers 1.5 source pixels.
         let row = DigitPreparation.resizeByAreaAveraging([0, 3, 6], width: 3, height: 1, toWidth: 2, toHeight: 1)
-        #expect(isClose(row[0], 1, absolute: 1e-6) && isClose(row[1], 5, absolute: 1e-6))  // (0 + 0.5*3)/1.5, (0.5*3 + 6)/1.5
+        // (0 + 0.5*3)/1.5 and (0.5*3 + 6)/1.5
+        #expect(isClose(row[0], 1, absolute: 1e-6) && isClose(row[1], 5, absolute: 1e-6))
     }
 }

@@ -1,11 +1,12 @@
+import Datasets
 // On the real MNIST files (from $MNIST_DIR; skipped with a message without them): a short seeded
 // training clears a floor, a saved model predicts the same, and a test digit drawn as a PNG (bigger,
 // dark on white, off-centre) is classified as the digit itself is. Full-size figures are the benchmark's.
 import Foundation
-import Testing
-import Datasets
 import NeuralCore
 import Render
+import Testing
+
 @testable import Training
 
 /// The MNIST folder when $MNIST_DIR names one holding the four files.
@@ -29,7 +30,9 @@ let trainedOnSmallMNIST: (network: Network, record: EpochRecord)? = smallMNIST.f
     return (run.network, record)
 }
 
-@Suite(.enabled(if: mnistFolder != nil, "MNIST_DIR is not set to a folder with the four MNIST files: skipping the MNIST tests"))
+@Suite(
+    .enabled(
+        if: mnistFolder != nil, "MNIST_DIR is not set to a folder with the four MNIST files: skipping the MNIST tests"))
 struct MNISTTests {
     @Test func shortSeededTrainingClearsNinetyPercent() throws {
         let data = try #require(smallMNIST)
@@ -63,14 +66,17 @@ struct MNISTTests {
             let directClass = topClasses(direct, 1)[0]
             guard directClass.1 > 0.9 else { continue }  // a clear case: preparation must not change it
             // The digit as a user might draw it: 4x larger, dark ink on white, off-centre on a wider page.
-            let page = userStylePage(Array(data.test.image(index)), scale: 4, width: 200, height: 150, left: 20, top: 30)
+            let page = userStylePage(
+                Array(data.test.image(index)), scale: 4, width: 200, height: 150, left: 20, top: 30)
             let path = folder + "/digit-\(index).png"
             try PNGFile.writeGrey(page, to: path)
             let read = try PNGFile.readGrey(path)
-            let digit = try DigitPreparation.prepare(width: read.width, height: read.height, pixels: read.pixels, path: path)
+            let digit = try DigitPreparation.prepare(
+                width: read.width, height: read.height, pixels: read.pixels, path: path)
             #expect(digit.inverted)
             let predicted = topClasses(Classifier.probabilities(network, input: digit.values), 1)[0].0
-            #expect(predicted == directClass.0, "test image \(index): direct \(directClass.0), from the PNG \(predicted)")
+            #expect(
+                predicted == directClass.0, "test image \(index): direct \(directClass.0), from the PNG \(predicted)")
             checked += 1
         }
         #expect(checked == 10)

@@ -1,8 +1,9 @@
 // The model file: a round trip keeps every bit and every prediction; each kind of damage (magic,
 // version, truncation, extra bytes, header, shape) is rejected with its own error naming the file.
 import Foundation
-import Testing
 import NeuralCore
+import Testing
+
 @testable import Training
 
 @Suite struct ModelFileTests {
@@ -38,10 +39,10 @@ import NeuralCore
     @Test func layoutIsLittleEndianAsDocumented() {
         let bytes = ModelFile.encode(sampleNetwork())
         #expect(Array(bytes[0..<8]) == Array("NTMODEL".utf8) + [0])
-        #expect(Array(bytes[8..<12]) == [1, 0, 0, 0])    // version 1
-        #expect(Array(bytes[12..<16]) == [4, 0, 0, 0])   // four layer sizes
+        #expect(Array(bytes[8..<12]) == [1, 0, 0, 0])  // version 1
+        #expect(Array(bytes[12..<16]) == [4, 0, 0, 0])  // four layer sizes
         #expect(Array(bytes[16..<20]) == [36, 0, 0, 0])  // input size 36
-        #expect(Array(bytes[32..<35]) == [1, 1, 0])      // relu, relu, identity
+        #expect(Array(bytes[32..<35]) == [1, 1, 0])  // relu, relu, identity
     }
 
     func rejection(_ bytes: [UInt8]) -> ModelFileError? {
@@ -56,7 +57,9 @@ import NeuralCore
         bytes[0] = UInt8(ascii: "X")
         #expect(rejection(bytes) == .wrongMagic(path: "m.ntm"))
         // A PNG handed in by mistake, and a tiny text file, are "not a model", not "truncated".
-        #expect(rejection([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0]) == .wrongMagic(path: "m.ntm"))
+        #expect(
+            rejection([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0])
+                == .wrongMagic(path: "m.ntm"))
         #expect(rejection(Array("hi\n".utf8)) == .wrongMagic(path: "m.ntm"))
         #expect(ModelFileError.wrongMagic(path: "m.ntm").description.hasPrefix("m.ntm: not a NeuralTracer model file"))
     }
@@ -70,7 +73,9 @@ import NeuralCore
 
     @Test func truncatedFileIsRejected() {
         let bytes = ModelFile.encode(sampleNetwork())
-        #expect(rejection(Array(bytes.dropLast(5))) == .truncated(path: "m.ntm", expectedBytes: bytes.count, actualBytes: bytes.count - 5))
+        #expect(
+            rejection(Array(bytes.dropLast(5)))
+                == .truncated(path: "m.ntm", expectedBytes: bytes.count, actualBytes: bytes.count - 5))
         #expect(rejection(Array(bytes.prefix(20))) == .truncated(path: "m.ntm", expectedBytes: 43, actualBytes: 20))
         #expect(rejection(Array(bytes.prefix(8))) == .truncated(path: "m.ntm", expectedBytes: 16, actualBytes: 8))
         #expect(rejection([]) == .truncated(path: "m.ntm", expectedBytes: 16, actualBytes: 0))
@@ -78,7 +83,9 @@ import NeuralCore
 
     @Test func extraBytesAreRejected() {
         let bytes = ModelFile.encode(sampleNetwork())
-        #expect(rejection(bytes + [0]) == .trailingBytes(path: "m.ntm", expectedBytes: bytes.count, actualBytes: bytes.count + 1))
+        #expect(
+            rejection(bytes + [0])
+                == .trailingBytes(path: "m.ntm", expectedBytes: bytes.count, actualBytes: bytes.count + 1))
     }
 
     @Test func damagedHeaderIsRejected() {
@@ -87,13 +94,22 @@ import NeuralCore
         #expect(rejection(badActivation) == .invalidHeader(path: "m.ntm", detail: "unknown activation code 9"))
         var zeroSize = ModelFile.encode(sampleNetwork())
         zeroSize[16] = 0
-        if case .invalidHeader = rejection(zeroSize) {} else { Issue.record("a zero layer size must be an invalid header") }
+        if case .invalidHeader = rejection(zeroSize) {
+        } else {
+            Issue.record("a zero layer size must be an invalid header")
+        }
         var oneSize = ModelFile.encode(sampleNetwork())
         oneSize[12] = 1
-        if case .invalidHeader = rejection(oneSize) {} else { Issue.record("a single layer size must be an invalid header") }
+        if case .invalidHeader = rejection(oneSize) {
+        } else {
+            Issue.record("a single layer size must be an invalid header")
+        }
         var wrongCount = ModelFile.encode(sampleNetwork())
         wrongCount[35] ^= 1
-        if case .invalidHeader = rejection(wrongCount) {} else { Issue.record("a wrong parameter count must be an invalid header") }
+        if case .invalidHeader = rejection(wrongCount) {
+        } else {
+            Issue.record("a wrong parameter count must be an invalid header")
+        }
     }
 
     @Test func nonFiniteWeightsAreRejected() {
@@ -106,10 +122,15 @@ import NeuralCore
     @Test func wrongShapeIsRejected() throws {
         let path = scratchFolder("shape") + "/small.ntm"
         try ModelFile.save(sampleNetwork(), to: path)
-        #expect(throws: ModelFileError.wrongShape(path: path, layerSizes: [36, 5, 3, 4], expected: "784 inputs and 10 outputs")) {
+        #expect(
+            throws: ModelFileError.wrongShape(
+                path: path, layerSizes: [36, 5, 3, 4], expected: "784 inputs and 10 outputs")
+        ) {
             try ModelFile.load(path, inputSize: 784, outputSize: 10)
         }
-        let message = ModelFileError.wrongShape(path: path, layerSizes: [36, 5, 3, 4], expected: "784 inputs and 10 outputs").description
+        let message = ModelFileError.wrongShape(
+            path: path, layerSizes: [36, 5, 3, 4], expected: "784 inputs and 10 outputs"
+        ).description
         #expect(message.contains("the model is 36-5-3-4, but this data needs 784 inputs and 10 outputs"))
     }
 
@@ -118,12 +139,18 @@ import NeuralCore
         #expect(throws: ModelFileError.unreadable(path: folder + "/none.ntm", reason: "no such file")) {
             try ModelFile.load(folder + "/none.ntm")
         }
-        #expect(throws: ModelFileError.unreadable(path: folder, reason: "it is a folder")) { try ModelFile.load(folder) }
+        #expect(throws: ModelFileError.unreadable(path: folder, reason: "it is a folder")) {
+            try ModelFile.load(folder)
+        }
         do {
             try ModelFile.save(sampleNetwork(), to: folder + "/no/such/folder/m.ntm")
             Issue.record("saving into a missing folder must fail")
         } catch {
-            if case .unwritable(let path, _) = error { #expect(path == folder + "/no/such/folder/m.ntm") } else { Issue.record("\(error)") }
+            if case .unwritable(let path, _) = error {
+                #expect(path == folder + "/no/such/folder/m.ntm")
+            } else {
+                Issue.record("\(error)")
+            }
         }
     }
 

@@ -1,7 +1,8 @@
+import NeuralCore
 // The training loop on synthetic images: it learns, it is reproducible, a huge learning rate is
 // reported as divergence with the step and a suggestion; and the byte-image source fills batches.
 import Testing
-import NeuralCore
+
 @testable import Training
 
 @Suite struct TrainingRunTests {
@@ -16,7 +17,9 @@ import NeuralCore
     }
 
     @Test func learnsSyntheticClasses() throws {
-        let run = TrainingRun(options: options(), train: quadrantExamples(count: 400, seed: 1), test: quadrantExamples(count: 100, seed: 2))
+        let run = TrainingRun(
+            options: options(), train: quadrantExamples(count: 400, seed: 1),
+            test: quadrantExamples(count: 100, seed: 2))
         var progressCalls = 0
         for _ in 0..<3 { try run.runEpoch(progressEvery: 5) { _, _ in progressCalls += 1 } }
         #expect(run.history.count == 3)
@@ -28,10 +31,17 @@ import NeuralCore
 
     @Test func sameSeedSameWeightsAndFigures() throws {
         func trained() throws -> ([Float], [EpochRecord]) {
-            let run = TrainingRun(options: options(), train: quadrantExamples(count: 1000, seed: 1), test: quadrantExamples(count: 20, seed: 2))
+            let run = TrainingRun(
+                options: options(), train: quadrantExamples(count: 1000, seed: 1),
+                test: quadrantExamples(count: 20, seed: 2))
             try run.runEpoch()
             try run.runEpoch()
-            return (run.network.parameters.array, run.history.map { var r = $0; r.seconds = 0; r.imagesPerSecond = 0; return r })
+            return (
+                run.network.parameters.array,
+                run.history.map {
+                    var r = $0; r.seconds = 0; r.imagesPerSecond = 0; return r
+                }
+            )
         }
         let (first, second) = (try trained(), try trained())
         #expect(first.0 == second.0)
@@ -51,7 +61,9 @@ import NeuralCore
     }
 
     @Test func hugeLearningRateIsReportedAsDivergence() {
-        let run = TrainingRun(options: options(learningRate: 1e30), train: quadrantExamples(count: 200, seed: 1), test: quadrantExamples(count: 20, seed: 2))
+        let run = TrainingRun(
+            options: options(learningRate: 1e30), train: quadrantExamples(count: 200, seed: 1),
+            test: quadrantExamples(count: 20, seed: 2))
         var caught: TrainingError?
         do { for _ in 0..<3 { try run.runEpoch() } } catch { caught = error }
         guard case .diverged(let epoch, let batch, let batchCount, let step, let rate)? = caught else {
@@ -67,13 +79,16 @@ import NeuralCore
     }
 
     @Test func fillScalesBytesAndWritesOneHotTargets() {
-        let examples = DigitExamples(pixels: [0, 255, 51, 102, 0, 0, 255, 255], labels: [2, 0],
+        let examples = DigitExamples(
+            pixels: [0, 255, 51, 102, 0, 0, 255, 255], labels: [2, 0],
             imageRows: 2, imageCols: 2, classCount: 3)
         var input = Matrix(rows: 2, cols: 4), target = Matrix(rows: 2, cols: 3)
         target.values = [9, 9, 9, 9, 9, 9]  // stale values must be cleared
-        input.withMutableView { x in target.withMutableView { t in
-            [Int32(1), 0].withUnsafeBufferPointer { examples.fill(input: x, target: t, indices: $0) }
-        } }
+        input.withMutableView { x in
+            target.withMutableView { t in
+                [Int32(1), 0].withUnsafeBufferPointer { examples.fill(input: x, target: t, indices: $0) }
+            }
+        }
         #expect(input.values == [0, 0, 1, 1, 0, 1, 0.2, 0.4])  // byte / 255, correctly rounded
         #expect(target.values == [1, 0, 0, 0, 0, 1])
         #expect(examples.prefix(1).count == 1 && examples.prefix(1).pixels == [0, 255, 51, 102])
@@ -82,15 +97,21 @@ import NeuralCore
 
     @Test func mistakesComeMostConfidentFirst() {
         let predictions = [0, 1, 2, 1], labels = [0, 2, 1, 1]
-        let found = mistakes(labels: labels, predictions: predictions,
+        let found = mistakes(
+            labels: labels, predictions: predictions,
             probabilities: Matrix([[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.05, 0.15, 0.8], [0.1, 0.8, 0.1]]))
         #expect(found.map { $0.index } == [2, 1])
         #expect(found[0].confidence == 0.8 && found[0].top.map { $0.0 } == [2, 1, 0])
-        #expect(confusionMatrix(labels: labels, predictions: predictions, classes: 3) == [[1, 0, 0], [0, 1, 1], [0, 1, 0]])
+        #expect(
+            confusionMatrix(labels: labels, predictions: predictions, classes: 3) == [
+                [1, 0, 0], [0, 1, 1], [0, 1, 0],
+            ])
     }
 
     @Test func sampleTraceKeepsTheOutputLayerInFull() throws {
-        let run = TrainingRun(options: options(), train: quadrantExamples(count: 100, seed: 1), test: quadrantExamples(count: 20, seed: 2))
+        let run = TrainingRun(
+            options: options(), train: quadrantExamples(count: 100, seed: 1), test: quadrantExamples(count: 20, seed: 2)
+        )
         try run.runEpoch()
         let trace = SampleTrace(network: run.network, examples: run.test, index: 3)
         // 36 -> 16 -> 4: the output layer has 16*4 products, recorded one by one, the first
@@ -111,12 +132,20 @@ import NeuralCore
     }
 
     @Test func jsonAndProgressText() {
-        let record = EpochRecord(epoch: 2, trainLoss: 0.125, trainAccuracy: 0.96, testLoss: 0.1, testAccuracy: 0.975,
+        let record = EpochRecord(
+            epoch: 2, trainLoss: 0.125, trainAccuracy: 0.96, testLoss: 0.1, testAccuracy: 0.975,
             seconds: 0.31234, imagesPerSecond: 192_345.6)
-        #expect(record.json.text == "{\"epoch\":2,\"train_loss\":0.125,\"train_accuracy\":0.96,\"test_accuracy\":0.975,\"seconds\":0.312,\"images_per_second\":192346}")
-        #expect(JSONValue.object([("a", .string("q\"\n")), ("b", .float(.nan))]).text == "{\"a\":\"q\\\"\\n\",\"b\":null}")
-        #expect(ProgressLine.epochSummary(record, epochs: 5) == "epoch 2/5  train loss 0.1250  train acc 96.00%  test acc 97.50%  0.31 s  192,346 img/s")
-        let bar = ProgressLine.bar(epoch: 1, epochs: 5,
+        #expect(
+            record.json.text
+                == "{\"epoch\":2,\"train_loss\":0.125,\"train_accuracy\":0.96,\"test_accuracy\":0.975,\"seconds\":0.312,\"images_per_second\":192346}"
+        )
+        #expect(
+            JSONValue.object([("a", .string("q\"\n")), ("b", .float(.nan))]).text == "{\"a\":\"q\\\"\\n\",\"b\":null}")
+        #expect(
+            ProgressLine.epochSummary(record, epochs: 5)
+                == "epoch 2/5  train loss 0.1250  train acc 96.00%  test acc 97.50%  0.31 s  192,346 img/s")
+        let bar = ProgressLine.bar(
+            epoch: 1, epochs: 5,
             batchesDone: 469, batchCount: 938, examplesSeen: 30_016, meanLoss: 0.3, correct: 27_014, seconds: 0.15)
         #expect(bar == "epoch 1/5 [############------------] 469/938  loss 0.3000  acc 90.00%  200,106 img/s  ETA 0.1s")
     }
