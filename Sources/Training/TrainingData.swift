@@ -30,6 +30,19 @@ public struct TrainingData: Sendable {
     }
 }
 
+extension TrainingData {
+    /// The test split alone (for `tracer eval`: no need to read 47 MB of training images), and
+    /// the class names. Throws `DatasetError`.
+    public static func loadTest(kind: DatasetKind, dataFlag: String?) throws -> (
+        test: DigitExamples, name: String, classNames: [String]
+    ) {
+        let folder = DataFolder.resolve(kind: kind, dataFlag: dataFlag)
+        let test = try Dataset.loadSplit(
+            images: .testImages, labels: .testLabels, kind: kind, folder: folder.url, classCount: kind.classNames.count)
+        return (DigitExamples(test, classCount: kind.classNames.count), kind.displayName, kind.classNames)
+    }
+}
+
 extension DigitExamples {
     /// The images and labels of a dataset split, sharing their storage (no copy).
     public init(_ images: LabeledImages, classCount: Int) {

@@ -32,10 +32,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let network: Network
         do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
-        let data: TrainingData
-        do { data = try TrainingData.load(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data) } catch let error
-            as DatasetError
-        {
+        let data: (test: DigitExamples, name: String, classNames: [String])
+        do {
+            data = try TrainingData.loadTest(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data)
+        } catch let error as DatasetError {
             try failWithMessage(error.description)
         }
         guard network.inputSize == data.test.inputSize && network.outputSize == data.test.targetSize else {
