@@ -102,18 +102,23 @@ public final class SGD: @unchecked Sendable {
     }
 
     /// The bias of layer l updated with dZ's column sums (the bias gradient), as `step` would.
+    /// dZ is walked row by row (contiguous, so the loops vectorise) rather than column by column.
     public func updateBias(network: Network, layer l: Int, dZ: MatrixView) {
-        let bias = network.bias(l)
-        for j in 0..<bias.cols {
-            var gradient: Float = 0
-            for i in 0..<dZ.rows { gradient += dZ[i, j] }
-            gradient += weightDecay * bias.base[j]
-            if let velocity {
-                let v = velocity.base + network.biasOffsets[l]
-                v[j] = momentum * v[j] + gradient
-                bias.base[j] -= learningRate * v[j]
-            } else {
-                bias.base[j] -= learningRate * gradient
+        let bias = network.bias(l).base, n = dZ.cols
+        if let velocity {
+            let v = velocity.base + network.biasOffsets[l]
+            for j in 0..<n { v[j] = momentum * v[j] + weightDecay * bias[j] }
+            for i in 0..<dZ.rows {
+                let row = dZ.base + i * n
+                for j in 0..<n { v[j] += row[j] }
+            }
+            for j in 0..<n { bias[j] -= learningRate * v[j] }
+        } else {
+            let keep = 1 - learningRate * weightDecay
+            if keep != 1 { for j in 0..<n { bias[j] *= keep } }
+            for i in 0..<dZ.rows {
+                let row = dZ.base + i * n
+                for j in 0..<n { bias[j] -= learningRate * row[j] }
             }
         }
     }

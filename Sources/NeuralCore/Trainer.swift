@@ -48,8 +48,12 @@ public final class Trainer: @unchecked Sendable {
     private let workspace: Workspace
     private let input: FloatBuffer   // (batchSize, inputSize) row-major
     private let target: FloatBuffer  // (batchSize, outputSize) row-major
-    private var shardLoss: [Float]
-    private var shardCorrect: [Int]
+    /// Each shard's loss and correct count of the current batch, a cache line apart so that the
+    /// two threads writing them do not fight over one line (and are not a Swift array, whose
+    /// element writes from two threads would race on its storage).
+    private let shardLoss: UnsafeMutablePointer<Float>
+    private let shardCorrect: UnsafeMutablePointer<Int>
+    private static let cacheLineStride = 16
     private let barrier: SpinBarrier
     private let worker: WorkerThread?
 
@@ -70,10 +74,17 @@ public final class Trainer: @unchecked Sendable {
         workspace = Workspace(for: network, capacity: batchSize)
         input = FloatBuffer(count: batchSize * network.inputSize)
         target = FloatBuffer(count: batchSize * network.outputSize)
-        shardLoss = Array(repeating: 0, count: shards)
-        shardCorrect = Array(repeating: 0, count: shards)
+        shardLoss = .allocate(capacity: shards * Trainer.cacheLineStride)
+        shardLoss.initialize(repeating: 0, count: shards * Trainer.cacheLineStride)
+        shardCorrect = .allocate(capacity: shards * Trainer.cacheLineStride)
+        shardCorrect.initialize(repeating: 0, count: shards * Trainer.cacheLineStride)
         barrier = SpinBarrier(parties: threads)
         worker = threads > 1 ? WorkerThread() : nil
+    }
+
+    deinit {
+        shardLoss.deallocate()
+        shardCorrect.deallocate()
     }
 
     /// Part s of `count` things when cut into `shards` parts: the first half (rounded up), then the rest.
@@ -112,7 +123,10 @@ public final class Trainer: @unchecked Sendable {
                     if self.threads > 1 { self.barrier.wait() }
                     // 2. Every thread sees the same losses, so all stop together on divergence.
                     var batchLoss: Float = 0, batchCorrect = 0
-                    for s in 0..<self.shards { batchLoss += self.shardLoss[s]; batchCorrect += self.shardCorrect[s] }
+                    for s in 0..<self.shards {
+                        batchLoss += self.shardLoss[s * Trainer.cacheLineStride]
+                        batchCorrect += self.shardCorrect[s * Trainer.cacheLineStride]
+                    }
                     if !batchLoss.isFinite {
                         if thread == 0 { result.divergedAtBatch = b }
                         break
@@ -163,8 +177,8 @@ public final class Trainer: @unchecked Sendable {
         source: some ExampleSource
     ) {
         guard let bandWorkspace = band.workspace else {
-            shardLoss[s] = 0
-            shardCorrect[s] = 0
+            shardLoss[s * Trainer.cacheLineStride] = 0
+            shardCorrect[s * Trainer.cacheLineStride] = 0
             return
         }
         let rows = band.rows
@@ -172,9 +186,9 @@ public final class Trainer: @unchecked Sendable {
         let target = self.target.view(offset: rows.lowerBound * network.outputSize, rows: rows.count, cols: network.outputSize)
         source.fill(input: input, target: target, indices: UnsafeBufferPointer(rebasing: indices[rows]))
         let output = network.forward(input, workspace: bandWorkspace, kernel: kernel, tracer: NoTracer())
-        shardLoss[s] = network.loss(loss, target: target, workspace: bandWorkspace, rows: rows.count,
+        shardLoss[s * Trainer.cacheLineStride] = network.loss(loss, target: target, workspace: bandWorkspace, rows: rows.count,
             batchSize: indices.count, tracer: NoTracer())
-        shardCorrect[s] = countCorrect(output: output, target: target)
+        shardCorrect[s * Trainer.cacheLineStride] = countCorrect(output: output, target: target)
         network.backward(input: input, target: target, loss: loss, workspace: bandWorkspace, batchSize: indices.count,
             parameterGradients: false, kernel: kernel, tracer: NoTracer())
     }

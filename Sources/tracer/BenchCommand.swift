@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import Training
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Small sizes and few repetitions: checks that the benchmark runs, measures little.")
     var quick = false
 
+    @Option(help: "MNIST folder for the epoch benchmark (default: $MNIST_DIR, then the cache; random data without).")
+    var data: String?
+
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
@@ -35,7 +39,7 @@ struct BenchCommand: ParsableCommand {
         // 1. GEMM, square, one then two OpenBLAS threads.
         let size = quick ? 128 : 1024
         var gflopsByThreads: [Int: Double] = [:]
-        for threads in [1, 2] {
+        for threads in [2, 1] {
             let (median, best) = gemmGFLOPS(size: size, threads: threads, repeats: quick ? 2 : repeats)
             gflopsByThreads[threads] = median
             report.figure(
@@ -48,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         // 2. One epoch of 784-128-10, batch 64, SGD lr 0.1: 60,000 images (fewer with --quick),
         //    on two threads and, for the ratio, on one (same arithmetic, same bits).
         let images = quick ? 2_000 : 60_000
-        let source = EpochBenchData.source(count: images)
+        let source = EpochBenchData.source(count: images, dataFlag: data)
         let flopsPerImage = 2.0 * Double(784 * 128 + 128 * 10) * 2 + 2.0 * Double(128 * 10)  // 409,088
         var medians: [Int: Double] = [:]
         for threads in [2, 1] {
@@ -167,34 +171,19 @@ final class BenchReport {
     }
 }
 
-/// The epoch benchmark's data: random digits of MNIST's shape (UInt8 pixels, ten classes),
-/// turned into floats per batch exactly as real images would be.
+/// The epoch benchmark's data: MNIST's training set when the data folder has it (`--data`,
+/// `$MNIST_DIR`, the cache), otherwise random bytes of the same shape. Either way the examples go
+/// through `DigitExamples`, the same byte-to-float conversion training uses.
 enum EpochBenchData {
-    struct RandomDigits: ExampleSource {
-        let pixels: [UInt8]
-        let labels: [UInt8]
-        var count: Int { labels.count }
-        var inputSize: Int { 784 }
-        var targetSize: Int { 10 }
-
-        func fill(input: MatrixView, target: MatrixView, indices: UnsafeBufferPointer<Int32>) {
-            pixels.withUnsafeBufferPointer { pixels in
-                for (row, example) in indices.enumerated() {
-                    let from = pixels.baseAddress! + Int(example) * 784
-                    let to = input.base + row * 784
-                    for p in 0..<784 { to[p] = Float(from[p]) * (1 / 255) }
-                    let hot = target.base + row * 10
-                    for c in 0..<10 { hot[c] = 0 }
-                    hot[Int(labels[Int(example)])] = 1
-                }
-            }
+    static func source(count: Int, dataFlag: String?) -> (examples: DigitExamples, name: String) {
+        if let data = try? TrainingData.load(kind: .mnist, dataFlag: dataFlag, trainLimit: count, testLimit: 1),
+            data.train.count == count
+        {
+            return (data.train, "MNIST")
         }
-    }
-
-    static func source(count: Int) -> (examples: RandomDigits, name: String) {
         var random = SeededRandom(seed: 3)
         let pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) }
         let labels = (0..<count).map { _ in UInt8(random.nextIndex(below: 10)) }
-        return (RandomDigits(pixels: pixels, labels: labels), "random")
+        return (DigitExamples(pixels: pixels, labels: labels, imageRows: 28, imageCols: 28, classCount: 10), "random")
     }
 }
