@@ -10,7 +10,7 @@ import PackageDescription
 let package = Package(
     name: "NeuralTracer",
     products: [
-        .executable(name: "tracer", targets: ["tracer"]),
+        .executable(name: "tracer", targets: ["tracer"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

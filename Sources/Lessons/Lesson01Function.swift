@@ -10,9 +10,10 @@ enum Lesson01Function: Lesson {
         let weight = try inputs["guess"]["weight"].number(), bias = try inputs["guess"]["bias"].number()
 
         try log.explain("Samples")
-        log.show(xs.indices.map { i in
-            step("sample", "f(\(format(xs[i])))", ys[i], index: [i])
-        })
+        log.show(
+            xs.indices.map { i in
+                step("sample", "f(\(format(xs[i])))", ys[i], index: [i])
+            })
 
         try log.explain("A guess")
         let guess = Network(layerSizes: [1, 1], activations: [.identity])
@@ -21,7 +22,8 @@ enum Lesson01Function: Lesson {
         let (_, steps) = log.record { tracer in
             samples.withView { x in
                 targets.withView { t in
-                    guess.lossOnly(input: x, target: t, loss: .meanSquaredError,
+                    guess.lossOnly(
+                        input: x, target: t, loss: .meanSquaredError,
                         workspace: Workspace(for: guess, capacity: xs.count), kernel: .naive, tracer: tracer)
                 }
             }
@@ -33,10 +35,16 @@ enum Lesson01Function: Lesson {
         log.show(only(steps, "loss"), isResult: true)
 
         let grid = evenlySpaced(xs.min()! - 0.5, xs.max()! + 0.5, count: 61)
-        log.picture("samples.png", .plot(title: "Samples of f and the guess N(x) = w*x + b", xLabel: "x", yLabel: "y", series: [
-            PlotSeries("samples f(x)", xs: xs, ys: ys, points: true),
-            PlotSeries("N(x) = \(format(weight))*x + \(format(bias))", xs: grid, ys: guess.outputs(column(grid)).values),
-        ]))
+        log.picture(
+            "samples.png",
+            .plot(
+                title: "Samples of f and the guess N(x) = w*x + b", xLabel: "x", yLabel: "y",
+                series: [
+                    PlotSeries("samples f(x)", xs: xs, ys: ys, points: true),
+                    PlotSeries(
+                        "N(x) = \(format(weight))*x + \(format(bias))", xs: grid, ys: guess.outputs(column(grid)).values
+                    ),
+                ]))
     }
 
     /// "z3" reads better here as "N(-0.5)".

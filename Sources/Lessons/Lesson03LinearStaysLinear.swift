@@ -12,16 +12,21 @@ enum Lesson03LinearStaysLinear: Lesson {
         let samples = try inputs["inputs"].grid(cols: weights1.rows)
 
         try log.explain("Two linear layers")
-        let stacked = Network(layerSizes: [weights1.rows, weights1.cols, weights2.cols], activations: [.identity, .identity])
+        let stacked = Network(
+            layerSizes: [weights1.rows, weights1.cols, weights2.cols], activations: [.identity, .identity])
         stacked.setLayer(0, weights: weights1, bias: bias1)
         stacked.setLayer(1, weights: weights2, bias: bias2)
-        log.show([step("weights", "w1", weights1), step("bias", "b1", Matrix(rows: 1, cols: bias1.count, values: bias1)),
-                  step("weights", "w2", weights2), step("bias", "b2", Matrix(rows: 1, cols: bias2.count, values: bias2))])
+        log.show([
+            step("weights", "w1", weights1), step("bias", "b1", Matrix(rows: 1, cols: bias1.count, values: bias1)),
+            step("weights", "w2", weights2), step("bias", "b2", Matrix(rows: 1, cols: bias2.count, values: bias2)),
+        ])
 
         try log.explain("One layer does the same")
         // W = w1*w2 and b = b1*w2 + b2, by the core's readable matrix product.
         var combined = Matrix(rows: weights1.rows, cols: weights2.cols)
-        combined.withMutableView { w in weights1.withView { a in weights2.withView { b in matrixProduct(w, a, b, kernel: .naive) } } }
+        combined.withMutableView { w in
+            weights1.withView { a in weights2.withView { b in matrixProduct(w, a, b, kernel: .naive) } }
+        }
         let bias1Row = Matrix(rows: 1, cols: bias1.count, values: bias1)
         var combinedBias = Matrix(rows: 1, cols: bias2.count, values: bias2)
         combinedBias.withMutableView { out in
@@ -31,14 +36,19 @@ enum Lesson03LinearStaysLinear: Lesson {
         for r in 0..<combined.rows {
             for c in 0..<combined.cols {
                 let terms = (0..<weights1.cols).map { k in "\(operand(weights1[r, k]))*\(operand(weights2[k, c]))" }
-                combinedSteps.append(step("combined_weights", "W[\(r),\(c)]", combined[r, c],
-                    formula: TraceNumber.sum(terms) + "  (row \(r) of w1 . column \(c) of w2)", index: [r, c]))
+                combinedSteps.append(
+                    step(
+                        "combined_weights", "W[\(r),\(c)]", combined[r, c],
+                        formula: TraceNumber.sum(terms) + "  (row \(r) of w1 . column \(c) of w2)", index: [r, c]))
             }
         }
         for c in 0..<combinedBias.cols {
             let terms = (0..<weights1.cols).map { k in "\(operand(bias1[k]))*\(operand(weights2[k, c]))" }
-            combinedSteps.append(step("combined_bias", "B[\(c)]", combinedBias[0, c],
-                formula: TraceNumber.sum(terms + [operand(bias2[c])]) + "  (b1 . column \(c) of w2 + b2)", index: [c]))
+            combinedSteps.append(
+                step(
+                    "combined_bias", "B[\(c)]", combinedBias[0, c],
+                    formula: TraceNumber.sum(terms + [operand(bias2[c])]) + "  (b1 . column \(c) of w2 + b2)",
+                    index: [c]))
         }
         log.show(combinedSteps)
         let single = Network(layerSizes: [weights1.rows, weights2.cols], activations: [.identity])
@@ -47,7 +57,8 @@ enum Lesson03LinearStaysLinear: Lesson {
         let (stackedOut, _) = log.record { stacked.traceForward(samples, tracer: $0) }
         let (singleOut, _) = log.record { single.traceForward(samples, tracer: $0) }
         log.show(compare(samples, stackedOut, singleOut, first: "two layers", second: "one layer"))
-        log.note("Largest difference: \(format(largestDifference(stackedOut, singleOut))) (only rounding)", isResult: true)
+        log.note(
+            "Largest difference: \(format(largestDifference(stackedOut, singleOut))) (only rounding)", isResult: true)
 
         try log.explain("A ReLU in between")
         let bent = Network(layerSizes: stacked.layerSizes, activations: [.relu, .identity])
@@ -56,7 +67,8 @@ enum Lesson03LinearStaysLinear: Lesson {
         let (bentOut, bentSteps) = log.record { bent.traceForward(samples, tracer: $0) }
         log.show(only(bentSteps, "z", "activation").filter { $0.layer == 1 })
         log.show(compare(samples, bentOut, singleOut, first: "with ReLU", second: "one layer"))
-        log.note("Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
+        log.note(
+            "Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
             isResult: true)
     }
 
@@ -64,8 +76,10 @@ enum Lesson03LinearStaysLinear: Lesson {
     static func compare(_ samples: Matrix, _ a: Matrix, _ b: Matrix, first: String, second: String) -> [TraceStep] {
         (0..<samples.rows).flatMap { i -> [TraceStep] in
             let x = "(" + samples.row(i).map(format).joined(separator: ", ") + ")"
-            return [step("output", "\(first) x=\(x)", Matrix(rows: 1, cols: a.cols, values: a.row(i)), index: [i]),
-                    step("output", "\(second) x=\(x)", Matrix(rows: 1, cols: b.cols, values: b.row(i)), index: [i])]
+            return [
+                step("output", "\(first) x=\(x)", Matrix(rows: 1, cols: a.cols, values: a.row(i)), index: [i]),
+                step("output", "\(second) x=\(x)", Matrix(rows: 1, cols: b.cols, values: b.row(i)), index: [i]),
+            ]
         }
     }
 

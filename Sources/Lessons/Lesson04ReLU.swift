@@ -13,9 +13,12 @@ enum Lesson04ReLU: Lesson {
         let z = Matrix(rows: 1, cols: values.count, values: values)
         var activated = z
         activated.withMutableView { a in z.withView { Activation.relu.forward(a, $0) } }
-        log.show(values.indices.map { i in
-            step("activation", "relu(\(format(values[i])))", activated.values[i], formula: Activation.relu.formula(values[i]), index: [i])
-        })
+        log.show(
+            values.indices.map { i in
+                step(
+                    "activation", "relu(\(format(values[i])))", activated.values[i],
+                    formula: Activation.relu.formula(values[i]), index: [i])
+            })
 
         try log.explain("A neuron with a ReLU")
         let neuron = Network(layerSizes: [1, 1], activations: [.relu])
@@ -28,9 +31,15 @@ enum Lesson04ReLU: Lesson {
         let grid = evenlySpaced(-3, 3, count: 61)
         var relu = column(grid)
         relu.withMutableView { a in Activation.relu.forward(a, a) }
-        log.picture("relu.png", .plot(title: "ReLU and a neuron with a ReLU", xLabel: "x", yLabel: "y", series: [
-            PlotSeries("max(x, 0)", xs: grid, ys: relu.values),
-            PlotSeries("max(\(format(weight))*x + \(format(bias)), 0)", xs: grid, ys: neuron.outputs(column(grid)).values),
-        ]))
+        log.picture(
+            "relu.png",
+            .plot(
+                title: "ReLU and a neuron with a ReLU", xLabel: "x", yLabel: "y",
+                series: [
+                    PlotSeries("max(x, 0)", xs: grid, ys: relu.values),
+                    PlotSeries(
+                        "max(\(format(weight))*x + \(format(bias)), 0)", xs: grid,
+                        ys: neuron.outputs(column(grid)).values),
+                ]))
     }
 }

@@ -17,8 +17,10 @@ enum Lesson05Flattening: Lesson {
         for r in 0..<image.rows {
             for c in 0..<image.cols {
                 let position = r * image.cols + c
-                mapping.append(step("flatten", "image[\(r),\(c)] -> x\(position)", flat.values[position],
-                    formula: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
+                mapping.append(
+                    step(
+                        "flatten", "image[\(r),\(c)] -> x\(position)", flat.values[position],
+                        formula: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
                 rows.append(["\(r)", "\(c)", "\(r)*\(image.cols) + \(c) = \(position)", format(flat.values[position])])
             }
         }

@@ -21,7 +21,9 @@ enum Lesson06DotProduct: Lesson {
         let products = only(steps, "product")
         log.show(products)
         let contributions = Matrix(rows: 3, cols: 3, values: products.map { $0.value.numbers[0] })
-        log.picture("contributions.png", .heatMap(title: "Products x_i*w_i: what each pixel adds", matrix: contributions, showValues: true))
+        log.picture(
+            "contributions.png",
+            .heatMap(title: "Products x_i*w_i: what each pixel adds", matrix: contributions, showValues: true))
 
         try log.explain("The running sum")
         var running: [TraceStep] = []
@@ -30,13 +32,19 @@ enum Lesson06DotProduct: Lesson {
             // The sum of the first k products, by the same left-to-right loop as the layer's.
             var sum = Matrix(rows: 1, cols: 1)
             sum.withMutableView { out in
-                x.withView { xv in w.withView { wv in
-                    matrixProductNaive(out, MatrixView(rows: 1, cols: k, base: xv.base), MatrixView(rows: k, cols: 1, base: wv.base))
-                } }
+                x.withView { xv in
+                    w.withView { wv in
+                        matrixProductNaive(
+                            out, MatrixView(rows: 1, cols: k, base: xv.base),
+                            MatrixView(rows: k, cols: 1, base: wv.base))
+                    }
+                }
             }
             let product = products[k - 1].value.numbers[0]
-            running.append(step("running_sum", "s\(k - 1)", sum[0, 0],
-                formula: k == 1 ? format(product) : "\(format(previous)) + \(operand(product))", index: [k - 1]))
+            running.append(
+                step(
+                    "running_sum", "s\(k - 1)", sum[0, 0],
+                    formula: k == 1 ? format(product) : "\(format(previous)) + \(operand(product))", index: [k - 1]))
             previous = sum[0, 0]
         }
         log.show(running)

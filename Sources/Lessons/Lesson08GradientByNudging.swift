@@ -29,7 +29,8 @@ enum Lesson08GradientByNudging: Lesson {
         let network = Network(layerSizes: [9, hidden.count, 1], activations: [.relu, .identity])
         network.setLayer(0, weights: weights1, bias: bias1)
         network.setLayer(1, weights: column(weights2), bias: [bias2])
-        return Setup(network: network, input: image.reshaped(rows: 1, cols: 9), target: Matrix([[target]]), nudge: nudge)
+        return Setup(
+            network: network, input: image.reshaped(rows: 1, cols: 9), target: Matrix([[target]]), nudge: nudge)
     }
 
     static func run(_ log: LessonLog, context: LessonContext) throws {
@@ -38,10 +39,13 @@ enum Lesson08GradientByNudging: Lesson {
 
         try log.explain("The network")
         let (_, forward) = log.record { tracer in
-            setup.input.withView { x in setup.target.withView { t in
-                network.lossOnly(input: x, target: t, loss: .meanSquaredError,
-                    workspace: Workspace(for: network, capacity: 1), kernel: .naive, tracer: tracer)
-            } }
+            setup.input.withView { x in
+                setup.target.withView { t in
+                    network.lossOnly(
+                        input: x, target: t, loss: .meanSquaredError,
+                        workspace: Workspace(for: network, capacity: 1), kernel: .naive, tracer: tracer)
+                }
+            }
         }
         log.show(only(forward, "input", "weights", "bias"))
         log.show(only(forward, "z", "activation"))
@@ -49,18 +53,26 @@ enum Lesson08GradientByNudging: Lesson {
 
         try log.explain("Nudging each parameter")
         let (_, nudged) = log.record { tracer in
-            setup.input.withView { x in setup.target.withView { t in
-                network.numericalGradient(input: x, target: t, loss: .meanSquaredError, h: setup.nudge, tracer: tracer)
-            } }
+            setup.input.withView { x in
+                setup.target.withView { t in
+                    network.numericalGradient(
+                        input: x, target: t, loss: .meanSquaredError, h: setup.nudge, tracer: tracer)
+                }
+            }
         }
         log.show(nudged)
 
         try log.explain("Counting the cost")
         let count = network.parameterCount
-        log.note("\(count) parameters x 2 nudges = \(2 * count) loss evaluations (forward passes) for one gradient.", isResult: true)
+        log.note(
+            "\(count) parameters x 2 nudges = \(2 * count) loss evaluations (forward passes) for one gradient.",
+            isResult: true)
         let mnist = Network(layerSizes: [784, 128, 10])
-        let multiplications = (0..<mnist.layerCount).map { mnist.layerSizes[$0] * mnist.layerSizes[$0 + 1] }.reduce(0, +)
-        log.note("A 784-128-10 MNIST network has \(grouped(mnist.parameterCount)) parameters: \(grouped(2 * mnist.parameterCount)) "
-            + "forward passes of about \(grouped(multiplications)) multiplications each, for one gradient of one image.", isResult: true)
+        let multiplications = (0..<mnist.layerCount).map { mnist.layerSizes[$0] * mnist.layerSizes[$0 + 1] }.reduce(
+            0, +)
+        log.note(
+            "A 784-128-10 MNIST network has \(grouped(mnist.parameterCount)) parameters: \(grouped(2 * mnist.parameterCount)) "
+                + "forward passes of about \(grouped(multiplications)) multiplications each, for one gradient of one image.",
+            isResult: true)
     }
 }

@@ -11,10 +11,13 @@ enum Lesson09Backpropagation: Lesson {
 
         try log.explain("Forward, keeping every value")
         let (_, steps) = log.record { tracer in
-            setup.input.withView { x in setup.target.withView { t in
-                network.lossAndGradients(input: x, target: t, loss: .meanSquaredError, workspace: workspace,
-                    kernel: .naive, tracer: tracer)
-            } }
+            setup.input.withView { x in
+                setup.target.withView { t in
+                    network.lossAndGradients(
+                        input: x, target: t, loss: .meanSquaredError, workspace: workspace,
+                        kernel: .naive, tracer: tracer)
+                }
+            }
         }
         log.show(only(steps, "z", "activation"))
         log.show(only(steps, "output", "target", "loss"))
@@ -28,22 +31,28 @@ enum Lesson09Backpropagation: Lesson {
         log.show(only(steps, "gradient_backprop").filter { $0.layer == 1 })
 
         try log.explain("Checking against nudging")
-        let comparisons = setup.input.withView { x in setup.target.withView { t in
-            network.checkGradients(input: x, target: t, loss: .meanSquaredError, h: setup.nudge)
-        } }
+        let comparisons = setup.input.withView { x in
+            setup.target.withView { t in
+                network.checkGradients(input: x, target: t, loss: .meanSquaredError, h: setup.nudge)
+            }
+        }
         var rows: [[String]] = []
         var checks: [TraceStep] = []
         for c in comparisons {
             let name = TraceName.parameter(c.param, c.index)
             let error = c.relativeError()
             rows.append([name, format(c.numeric), format(c.backprop), format(error)])
-            checks.append(step("gradient_check", "relative error dL/d\(name)", error,
-                formula: "|\(format(c.numeric)) - \(operand(c.backprop))| / max(|numeric|, |backprop|, 0.001)", index: c.index, param: c.param))
+            checks.append(
+                step(
+                    "gradient_check", "relative error dL/d\(name)", error,
+                    formula: "|\(format(c.numeric)) - \(operand(c.backprop))| / max(|numeric|, |backprop|, 0.001)",
+                    index: c.index, param: c.param))
         }
         log.table(["parameter", "nudged", "backprop", "relative error"], rows)
         log.data(checks)
         let worst = comparisons.map { $0.relativeError() }.max() ?? 0
-        log.note("Largest relative error: \(format(worst)) over \(comparisons.count) parameters, from one forward and one backward pass "
-            + "instead of \(2 * comparisons.count) forward passes.", isResult: true)
+        log.note(
+            "Largest relative error: \(format(worst)) over \(comparisons.count) parameters, from one forward and one backward pass "
+                + "instead of \(2 * comparisons.count) forward passes.", isResult: true)
     }
 }

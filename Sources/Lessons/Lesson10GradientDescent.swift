@@ -5,7 +5,7 @@ import NeuralCore
 /// A lesson's small data set of 3x3 images with their targets (lessons 10 and 11).
 struct ImageExamples {
     var names: [String]
-    var inputs: Matrix   // (count, 9)
+    var inputs: Matrix  // (count, 9)
     var targets: Matrix  // (count, targetSize)
 
     static func read(_ field: LessonField, targetSize: Int, classes: Bool) throws -> ImageExamples {
@@ -21,7 +21,8 @@ struct ImageExamples {
                 targets.append(try item["target"].number())
             }
         }
-        return ImageExamples(names: names, inputs: Matrix(rows: items.count, cols: 9, values: inputs),
+        return ImageExamples(
+            names: names, inputs: Matrix(rows: items.count, cols: 9, values: inputs),
             targets: Matrix(rows: items.count, cols: targets.count / items.count, values: targets))
     }
 }
@@ -45,7 +46,8 @@ enum Lesson10GradientDescent: Lesson {
 
         try log.explain("One step")
         let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
-        let trainer = Trainer(network: network, loss: .meanSquaredError, optimizer: optimizer, batchSize: examples.inputs.rows,
+        let trainer = Trainer(
+            network: network, loss: .meanSquaredError, optimizer: optimizer, batchSize: examples.inputs.rows,
             shards: 1, threads: 1, kernel: .naive)
         var losses: [Float] = []
         var lossSteps: [TraceStep] = []
@@ -54,7 +56,9 @@ enum Lesson10GradientDescent: Lesson {
             iteration += 1
             let recorder = RecordingTracer()
             recorder.iteration = iteration
-            let loss = examples.inputs.withView { x in examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) } }
+            let loss = examples.inputs.withView { x in
+                examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) }
+            }
             losses.append(loss)
             if iteration <= tracedSteps {
                 log.note("Iteration \(iteration):")
@@ -71,13 +75,17 @@ enum Lesson10GradientDescent: Lesson {
                 }
             }
             guard loss.isFinite else {
-                log.note("The loss became \(format(loss)) at iteration \(iteration): the steps are too large. Try a smaller learning_rate.", isResult: true)
+                log.note(
+                    "The loss became \(format(loss)) at iteration \(iteration): the steps are too large. Try a smaller learning_rate.",
+                    isResult: true)
                 break
             }
             if loss < stopBelow {
                 log.show(lossSteps)
                 lossSteps = []
-                log.note("Stopped after iteration \(iteration): the loss \(format(loss)) is below \(format(stopBelow)).", isResult: true)
+                log.note(
+                    "Stopped after iteration \(iteration): the loss \(format(loss)) is below \(format(stopBelow)).",
+                    isResult: true)
                 break
             }
         }
@@ -87,15 +95,25 @@ enum Lesson10GradientDescent: Lesson {
         let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
         log.show([step("weights", "w", after), step("bias", "b", network.bias(0).toMatrix())])
         let (_, final) = log.record { network.traceForward(examples.inputs, tracer: $0) }
-        log.show(only(final, "z").map { s in
-            var s = s
-            if let i = s.index?.first { s.label = "N(\(examples.names[i])) (target \(format(examples.targets[i, 0])))" }
-            return s
-        }, isResult: true)
-        log.picture("loss.png", .plot(title: "Loss at each iteration", xLabel: "iteration", yLabel: "loss", series: [
-            PlotSeries("mean squared error", xs: losses.indices.map { Float($0 + 1) }, ys: losses),
-        ]))
-        log.picture("weights.png", .heatMaps(title: "Weights before and after training", panels: [("before", before), ("after", after)],
-            showValues: true))
+        log.show(
+            only(final, "z").map { s in
+                var s = s
+                if let i = s.index?.first {
+                    s.label = "N(\(examples.names[i])) (target \(format(examples.targets[i, 0])))"
+                }
+                return s
+            }, isResult: true)
+        log.picture(
+            "loss.png",
+            .plot(
+                title: "Loss at each iteration", xLabel: "iteration", yLabel: "loss",
+                series: [
+                    PlotSeries("mean squared error", xs: losses.indices.map { Float($0 + 1) }, ys: losses)
+                ]))
+        log.picture(
+            "weights.png",
+            .heatMaps(
+                title: "Weights before and after training", panels: [("before", before), ("after", after)],
+                showValues: true))
     }
 }

@@ -15,10 +15,12 @@ enum Lesson11MiniBatches: Lesson {
         }
 
         try log.explain("The data set")
-        log.show(examples.names.indices.map { i in
-            step("example", "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
-                Matrix(rows: 1, cols: 9, values: examples.inputs.row(i)), index: [i])
-        })
+        log.show(
+            examples.names.indices.map { i in
+                step(
+                    "example", "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
+                    Matrix(rows: 1, cols: 9, values: examples.inputs.row(i)), index: [i])
+            })
 
         try log.explain("Three ways to take steps")
         let start = Network(layerSizes: [9, classes.count], activations: [.identity])
@@ -29,25 +31,37 @@ enum Lesson11MiniBatches: Lesson {
         for (r, run) in runs.enumerated() {
             let network = start.copy()
             let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
-            let trainer = Trainer(network: network, loss: .softmaxCrossEntropy, optimizer: optimizer, batchSize: run.batch,
+            let trainer = Trainer(
+                network: network, loss: .softmaxCrossEntropy, optimizer: optimizer, batchSize: run.batch,
                 shards: 1, threads: 1, kernel: .naive)
             var batches = MiniBatches(exampleCount: source.count, batchSize: run.batch, seed: UInt64(seed) + UInt64(r))
             var losses = [network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets)]
-            var steps: [TraceStep] = [step("epoch_loss", "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)]
+            var steps: [TraceStep] = [
+                step("epoch_loss", "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)
+            ]
             for epoch in 1...epochs {
                 batches.startEpoch()
                 _ = trainer.trainEpoch(source: source, batches: batches)
                 losses.append(network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets))
                 if epoch == epochs || epoch % max(1, epochs / 5) == 0 {
-                    steps.append(step("epoch_loss", "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch], iteration: epoch))
+                    steps.append(
+                        step(
+                            "epoch_loss", "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch],
+                            iteration: epoch))
                 }
             }
-            log.note("\(run.name): batches of \(run.batch), \(batches.batchCount) updates per epoch, \(batches.batchCount * epochs) in all")
+            log.note(
+                "\(run.name): batches of \(run.batch), \(batches.batchCount) updates per epoch, \(batches.batchCount * epochs) in all"
+            )
             log.show(steps, isResult: true)
-            series.append(PlotSeries("\(run.name) (batch \(run.batch))", xs: losses.indices.map(Float.init), ys: losses))
+            series.append(
+                PlotSeries("\(run.name) (batch \(run.batch))", xs: losses.indices.map(Float.init), ys: losses))
         }
-        log.picture("loss-curves.png", .plot(title: "Loss over the whole set after each epoch", xLabel: "epoch", yLabel: "cross-entropy",
-            series: series))
+        log.picture(
+            "loss-curves.png",
+            .plot(
+                title: "Loss over the whole set after each epoch", xLabel: "epoch", yLabel: "cross-entropy",
+                series: series))
 
         try log.explain("What to take away")
     }

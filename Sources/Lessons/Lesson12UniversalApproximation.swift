@@ -26,7 +26,8 @@ enum Lesson12UniversalApproximation: Lesson {
         let trained = log.file.inputs["trained"]
         let curveName = try trained["curve"].string()
         guard let curve = curves[curveName] else {
-            throw trained["curve"].error("expected one of \(curves.keys.sorted().joined(separator: ", ")), found '\(curveName)'")
+            throw trained["curve"].error(
+                "expected one of \(curves.keys.sorted().joined(separator: ", ")), found '\(curveName)'")
         }
         let low = try trained["from"].number(), high = try trained["to"].number()
         guard high > low else { throw trained["to"].error("expected a number larger than 'from' (\(format(low)))") }
@@ -54,11 +55,14 @@ enum Lesson12UniversalApproximation: Lesson {
         let grid = evenlySpaced(low, high, count: 121)
         let handLayers = handNetwork.activations(column(grid))
         var pieceSeries = (0..<pieces.count).map { j in
-            PlotSeries("a\(j) = relu(\(format(hiddenWeights[0, j]))*x + \(operand(hiddenBias[j])))  (times \(format(outputWeights[j])))",
+            PlotSeries(
+                "a\(j) = relu(\(format(hiddenWeights[0, j]))*x + \(operand(hiddenBias[j])))  (times \(format(outputWeights[j])))",
                 xs: grid, ys: (0..<grid.count).map { handLayers[0][$0, j] })
         }
         pieceSeries.append(PlotSeries("N(x): the sum", xs: grid, ys: handLayers[1].values))
-        log.picture("pieces.png", .plot(title: "ReLU pieces and their weighted sum", xLabel: "x", yLabel: "y", series: pieceSeries))
+        log.picture(
+            "pieces.png",
+            .plot(title: "ReLU pieces and their weighted sum", xLabel: "x", yLabel: "y", series: pieceSeries))
 
         // Part 2: learn the pieces.
         try log.explain("Learning the pieces")
@@ -70,7 +74,8 @@ enum Lesson12UniversalApproximation: Lesson {
         // He initialisation leaves biases at 0, so every hinge would sit at x = 0: spread them out.
         let hiddenBiases = network.bias(0)
         for j in 0..<hiddenCount { hiddenBiases.base[j] = random.uniform(low, high) * -network.weights(0)[0, j] }
-        let trainer = Trainer(network: network, loss: .meanSquaredError,
+        let trainer = Trainer(
+            network: network, loss: .meanSquaredError,
             optimizer: SGD(learningRate: learningRate, momentum: 0.9, parameterCount: network.parameterCount),
             batchSize: points, shards: 1, threads: 1, kernel: .naive)
         let batches = MiniBatches(exampleCount: points, batchSize: points, seed: UInt64(seed), shuffle: false)
@@ -85,8 +90,9 @@ enum Lesson12UniversalApproximation: Lesson {
                 fits.append(PlotSeries("after \(epoch) steps", xs: grid, ys: network.outputs(column(grid)).values))
             }
         }
-        log.note("\(points) samples of \(curveName) from \(format(low)) to \(format(high)); 1-\(hiddenCount)-1 network; "
-            + "full-batch SGD with momentum 0.9, learning rate \(format(learningRate)).")
+        log.note(
+            "\(points) samples of \(curveName) from \(format(low)) to \(format(high)); 1-\(hiddenCount)-1 network; "
+                + "full-batch SGD with momentum 0.9, learning rate \(format(learningRate)).")
         log.show(stageSteps, isResult: true)
         let (_, fitSteps) = log.record { network.traceForward(column(xs), tracer: $0) }
         log.show(only(fitSteps, "output"))
@@ -94,10 +100,18 @@ enum Lesson12UniversalApproximation: Lesson {
         // The axis follows the target (with a margin), not an untrained start that may be far off.
         let targetLow = targets.values.min()!, targetHigh = targets.values.max()!
         let margin = max((targetHigh - targetLow) * 0.3, 0.1)
-        log.picture("fit.png", .plot(title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
-            yRange: (targetLow - margin)...(targetHigh + margin)))
+        log.picture(
+            "fit.png",
+            .plot(
+                title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
+                yRange: (targetLow - margin)...(targetHigh + margin)))
         let learned = network.activations(column(grid))[0]
-        log.picture("learned-pieces.png", .plot(title: "The trained network's ReLU pieces", xLabel: "x", yLabel: "activation",
-            series: (0..<hiddenCount).map { j in PlotSeries("a\(j)", xs: grid, ys: (0..<grid.count).map { learned[$0, j] }) }))
+        log.picture(
+            "learned-pieces.png",
+            .plot(
+                title: "The trained network's ReLU pieces", xLabel: "x", yLabel: "activation",
+                series: (0..<hiddenCount).map { j in
+                    PlotSeries("a\(j)", xs: grid, ys: (0..<grid.count).map { learned[$0, j] })
+                }))
     }
 }

@@ -20,20 +20,24 @@ enum Lesson13MNIST: Lesson {
         let train: LabeledImages, test: LabeledImages
         do {
             let folder = context.mnistDirectory
-            train = try Dataset.loadSplit(images: .trainImages, labels: .trainLabels, kind: .mnist, folder: folder, classCount: 10)
-            test = try Dataset.loadSplit(images: .testImages, labels: .testLabels, kind: .mnist, folder: folder, classCount: 10)
+            train = try Dataset.loadSplit(
+                images: .trainImages, labels: .trainLabels, kind: .mnist, folder: folder, classCount: 10)
+            test = try Dataset.loadSplit(
+                images: .testImages, labels: .testLabels, kind: .mnist, folder: folder, classCount: 10)
         } catch let error as DatasetError {
             if case .missingFile = error {
-                log.note("MNIST is not in \(context.mnistDirectory.path). Get it with 'tracer download' (or point MNIST_DIR at a "
-                    + "folder that has it), then run 'tracer lesson 13' again.", isResult: true)
+                log.note(
+                    "MNIST is not in \(context.mnistDirectory.path). Get it with 'tracer download' (or point MNIST_DIR at a "
+                        + "folder that has it), then run 'tracer lesson 13' again.", isResult: true)
             } else {
                 log.note("MNIST could not be read: \(error). Fetch it again with 'tracer download'.", isResult: true)
             }
             try log.explain("Full training")
             return
         }
-        log.note("\(grouped(train.count)) training and \(grouped(test.count)) test images of \(train.rows)x\(train.cols) pixels, "
-            + "from \(context.mnistDirectory.path).")
+        log.note(
+            "\(grouped(train.count)) training and \(grouped(test.count)) test images of \(train.rows)x\(train.cols) pixels, "
+                + "from \(context.mnistDirectory.path).")
 
         try log.explain("A quick training")
         let pixels = train.rows * train.cols
@@ -42,7 +46,8 @@ enum Lesson13MNIST: Lesson {
         let network = Network(layerSizes: [pixels, hiddenCount, 10])
         var random = SeededRandom(seed: UInt64(seed))
         network.initialize(.he, random: &random)
-        let trainer = Trainer(network: network, loss: .softmaxCrossEntropy,
+        let trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy,
             optimizer: SGD(learningRate: learningRate, parameterCount: network.parameterCount), batchSize: batchSize,
             shards: 1, threads: 1)
         var batches = MiniBatches(exampleCount: count, batchSize: batchSize, seed: UInt64(seed))
@@ -50,43 +55,62 @@ enum Lesson13MNIST: Lesson {
         for epoch in 1...epochs {
             batches.startEpoch()
             let result = trainer.trainEpoch(source: examples, batches: batches)
-            epochSteps.append(step("epoch_loss", "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
+            epochSteps.append(
+                step("epoch_loss", "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
         }
         let held = min(1000, test.count)
-        let evaluation = network.evaluate(source: MatrixExamples(inputs: floats(test, count: held), targets: oneHot(test, count: held)),
+        let evaluation = network.evaluate(
+            source: MatrixExamples(inputs: floats(test, count: held), targets: oneHot(test, count: held)),
             loss: .softmaxCrossEntropy)
-        log.note("A \(pixels)-\(hiddenCount)-10 network, \(epochs) epochs over the first \(grouped(count)) training images, "
-            + "batches of \(batchSize), learning rate \(format(learningRate)).")
+        log.note(
+            "A \(pixels)-\(hiddenCount)-10 network, \(epochs) epochs over the first \(grouped(count)) training images, "
+                + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
-        log.show(step("accuracy", "accuracy on the first \(held) test images", Float(evaluation.accuracy),
-            formula: "\(evaluation.correct)/\(held)"), isResult: true)
+        log.show(
+            step(
+                "accuracy", "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+                formula: "\(evaluation.correct)/\(held)"), isResult: true)
 
         try log.explain("One test digit, traced")
         let index = min(testIndex, test.count - 1)
         let digit = floats(test, from: index, count: 1)
         let label = Int(test.labels[index])
-        log.picture("digit.png", .digit(title: "Test image \(index): a \(label)", pixels: digit.reshaped(rows: test.rows, cols: test.cols)))
+        log.picture(
+            "digit.png",
+            .digit(title: "Test image \(index): a \(label)", pixels: digit.reshaped(rows: test.rows, cols: test.cols)))
         let target = Matrix(rows: 1, cols: 10, values: (0..<10).map { $0 == label ? 1 : 0 })
         let workspace = Workspace(for: network, capacity: 1)
         // Each layer with more than 1,000 products is recorded as a whole, the others element by element.
         let (_, steps) = log.record(elementLimit: 1000) { tracer in
-            digit.withView { x in target.withView { t in
-                network.lossOnly(input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, kernel: .naive, tracer: tracer)
-            } }
+            digit.withView { x in
+                target.withView { t in
+                    network.lossOnly(
+                        input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, kernel: .naive,
+                        tracer: tracer)
+                }
+            }
         }
         log.note("x: \(pixels) pixels from 0 to 1, \(digit.values.filter { $0 > 0 }.count) of them not black.")
         log.show(steps.filter { $0.name == "z" && $0.layer == 1 })
-        log.note("\(steps.filter { $0.name == "activation" && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
-            + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
+        log.note(
+            "\(steps.filter { $0.name == "activation" && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
+                + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
         log.show(steps.filter { $0.name == "z" && $0.layer == 2 })
         log.show(only(steps, "softmax", "loss_term"))
         let probabilities = only(steps, "softmax").first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-        log.show(step("prediction", "predicted digit", Float(predicted), formula: "argmax p (p = \(format(probabilities[predicted])))"),
+        log.show(
+            step(
+                "prediction", "predicted digit", Float(predicted),
+                formula: "argmax p (p = \(format(probabilities[predicted])))"),
             isResult: true)
-        log.note(predicted == label ? "Right: the image is a \(label)." : "Wrong: the image is a \(label).", isResult: true)
-        log.picture("probabilities.png", .plot(title: "p(digit) for test image \(index)", xLabel: "digit", yLabel: "probability",
-            series: [PlotSeries("softmax", xs: (0..<10).map(Float.init), ys: probabilities, points: true)]))
+        log.note(
+            predicted == label ? "Right: the image is a \(label)." : "Wrong: the image is a \(label).", isResult: true)
+        log.picture(
+            "probabilities.png",
+            .plot(
+                title: "p(digit) for test image \(index)", xLabel: "digit", yLabel: "probability",
+                series: [PlotSeries("softmax", xs: (0..<10).map(Float.init), ys: probabilities, points: true)]))
 
         try log.explain("Full training")
     }

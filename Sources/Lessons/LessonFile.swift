@@ -51,13 +51,16 @@ public struct LessonFile: Sendable {
         let path = displayPath ?? url.path
         let name = url.deletingPathExtension().lastPathComponent
         guard let number = LessonFile.number(ofFileNamed: name) else {
-            throw LessonError(file: path, problem: "the file name must start with the lesson number, as in 06-dot-product.md")
+            throw LessonError(
+                file: path, problem: "the file name must start with the lesson number, as in 06-dot-product.md")
         }
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw LessonError(file: path, problem: "cannot read the file (\(error.localizedDescription)); check that it exists and is UTF-8 text")
+            throw LessonError(
+                file: path,
+                problem: "cannot read the file (\(error.localizedDescription)); check that it exists and is UTF-8 text")
         }
         try self.init(text: text, path: path, number: number, slug: name)
     }
@@ -69,7 +72,8 @@ public struct LessonFile: Sendable {
         self.slug = slug
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
-            throw LessonError(file: path, line: 1, problem: "expected a front matter block starting with '---' on the first line")
+            throw LessonError(
+                file: path, line: 1, problem: "expected a front matter block starting with '---' on the first line")
         }
         guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
             throw LessonError(file: path, problem: "the front matter block has no closing '---' line")
@@ -84,7 +88,8 @@ public struct LessonFile: Sendable {
             throw LessonError(file: path, problem: "invalid YAML front matter: \(error)")
         }
         guard let root, case .mapping = root else {
-            throw LessonError(file: path, line: 2, problem: "the front matter must be a mapping of 'field: value' lines")
+            throw LessonError(
+                file: path, line: 2, problem: "the front matter must be a mapping of 'field: value' lines")
         }
         inputs = LessonField(node: root, path: "", file: path, lineOffset: 1)
         title = try inputs["title"].string()
@@ -166,7 +171,8 @@ public struct LessonField: @unchecked Sendable {
     /// The field `key` of this mapping (missing fields throw only when read).
     public subscript(key: String) -> LessonField {
         let child: Node? = if case .mapping(let mapping) = node { mapping[key] } else { nil }
-        return LessonField(node: child, path: path.isEmpty ? key : path + "." + key, file: file,
+        return LessonField(
+            node: child, path: path.isEmpty ? key : path + "." + key, file: file,
             lineOffset: lineOffset, parentLine: line)
     }
 
@@ -196,7 +202,9 @@ public struct LessonField: @unchecked Sendable {
     public func number(in range: ClosedRange<Float>) throws -> Float {
         let value = try number()
         guard range.contains(value) else {
-            throw error("expected a number from \(TraceNumber.format(range.lowerBound)) to \(TraceNumber.format(range.upperBound)), found \(TraceNumber.format(value))")
+            throw error(
+                "expected a number from \(TraceNumber.format(range.lowerBound)) to \(TraceNumber.format(range.upperBound)), found \(TraceNumber.format(value))"
+            )
         }
         return value
     }
@@ -226,7 +234,9 @@ public struct LessonField: @unchecked Sendable {
         guard case .sequence(let sequence) = node else { throw error("expected a list, found \(describe(node))") }
         let items = Array(sequence)
         if let expected, !expected.contains(items.count) {
-            let wanted = expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
+            let wanted =
+                expected.lowerBound == expected.upperBound
+                ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
             throw error("expected a list of \(wanted) items, found \(items.count)")
         }
         return items.enumerated().map { i, item in
@@ -238,8 +248,9 @@ public struct LessonField: @unchecked Sendable {
     public func numbers(count: Int? = nil, in range: ClosedRange<Float>? = nil) throws -> [Float] {
         let node = try present()
         guard case .sequence(let sequence) = node else {
-            throw error("expected a list of \(count.map(String.init) ?? "") numbers like [1, 2, 3], found \(describe(node))"
-                .replacingOccurrences(of: "of  numbers", with: "of numbers"))
+            throw error(
+                "expected a list of \(count.map(String.init) ?? "") numbers like [1, 2, 3], found \(describe(node))"
+                    .replacingOccurrences(of: "of  numbers", with: "of numbers"))
         }
         if let count, sequence.count != count {
             throw error("expected \(count) numbers, found \(sequence.count)")
@@ -260,8 +271,9 @@ public struct LessonField: @unchecked Sendable {
         var width = cols
         for row in try items() {
             guard case .sequence(let cells) = row.node!, cells.count == (width ?? cells.count), cells.count > 0 else {
-                throw row.error("expected a row of \(width.map(String.init) ?? "") numbers, found \(row.describe(row.node!))"
-                    .replacingOccurrences(of: "of  numbers", with: "of numbers"))
+                throw row.error(
+                    "expected a row of \(width.map(String.init) ?? "") numbers, found \(row.describe(row.node!))"
+                        .replacingOccurrences(of: "of  numbers", with: "of numbers"))
             }
             width = cells.count
             values += try row.numbers(count: cells.count, in: range)

@@ -43,27 +43,37 @@ enum LessonPictures {
         do {
             try PNGFile.write(canvas(picture), to: url.path)
         } catch {
-            throw LessonError(file: url.path, problem: "cannot write the picture (\(error)); choose another output folder with --out DIR")
+            throw LessonError(
+                file: url.path,
+                problem: "cannot write the picture (\(error)); choose another output folder with --out DIR")
         }
     }
 
     static func canvas(_ picture: LessonPicture) -> Canvas {
         switch picture {
         case .image(let title, let pixels):
-            return HeatMap(values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
-                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0).render()
+            return HeatMap(
+                values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
+                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0
+            ).render()
         case .digit(let title, let pixels):
-            return HeatMap(values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
-                colorMap: .grey(min: 0, max: 1), showValues: false, cellSize: 10).render()
+            return HeatMap(
+                values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
+                colorMap: .grey(min: 0, max: 1), showValues: false, cellSize: 10
+            ).render()
         case .heatMap(let title, let matrix, let showValues):
-            return HeatMap(values: matrix.values, rows: matrix.rows, cols: matrix.cols, title: title,
-                showValues: showValues, decimals: 2).render()
+            return HeatMap(
+                values: matrix.values, rows: matrix.rows, cols: matrix.cols, title: title,
+                showValues: showValues, decimals: 2
+            ).render()
         case .heatMaps(let title, let panels, let showValues):
             // One shared symmetric range, so the same colour means the same number in every panel.
             let limit = max(panels.flatMap { $0.matrix.values }.map(abs).max() ?? 1, 1e-6)
             let maps = panels.map { panel in
-                HeatMap(values: panel.matrix.values, rows: panel.matrix.rows, cols: panel.matrix.cols, title: panel.caption,
-                    colorMap: .diverging(limit: limit), showValues: showValues, decimals: 2).render()
+                HeatMap(
+                    values: panel.matrix.values, rows: panel.matrix.rows, cols: panel.matrix.cols, title: panel.caption,
+                    colorMap: .diverging(limit: limit), showValues: showValues, decimals: 2
+                ).render()
             }
             let titleHeight = BitmapFont.textHeight(scale: 2) + 16
             let width = max(maps.map(\.width).reduce(0, +), BitmapFont.textWidth(title, scale: 2) + 32)
@@ -77,9 +87,11 @@ enum LessonPictures {
             }
             return canvas
         case .plot(let title, let xLabel, let yLabel, let series, let yRange):
-            return LinePlot(series: series.map { s in
-                LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
-            }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange).render()
+            return LinePlot(
+                series: series.map { s in
+                    LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
+                }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
+            ).render()
         }
     }
 }

@@ -29,9 +29,11 @@ public struct LessonContext: Sendable {
     }
 
     /// `$MNIST_DIR`, else `$XDG_CACHE_HOME/neuraltracer/mnist`, else `~/.cache/neuraltracer/mnist`.
-    public static func defaultMNISTDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    public static func defaultMNISTDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL
+    {
         if let dir = environment["MNIST_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let cache =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
         return cache.appendingPathComponent("neuraltracer/mnist")
     }
@@ -56,7 +58,9 @@ public struct LessonCatalog: Sendable {
         for name in names.sorted() where name.hasSuffix(".md") {
             if let number = LessonFile.number(ofFileNamed: String(name.dropLast(3))) {
                 if files.contains(where: { $0.0 == number }) {
-                    throw LessonError(file: directory.appendingPathComponent(name).path, problem: "a second file for lesson \(number); keep one")
+                    throw LessonError(
+                        file: directory.appendingPathComponent(name).path,
+                        problem: "a second file for lesson \(number); keep one")
                 }
                 files.append((number, directory.appendingPathComponent(name)))
             }
@@ -70,7 +74,9 @@ public struct LessonCatalog: Sendable {
     public func file(_ number: Int) throws -> LessonFile {
         guard let entry = files.first(where: { $0.number == number }) else {
             let known = numbers.isEmpty ? "none" : "\(numbers.first!)-\(numbers.last!)"
-            throw LessonError(file: directory.path, problem: "there is no lesson \(number) (lessons here: \(known); see 'tracer list')")
+            throw LessonError(
+                file: directory.path,
+                problem: "there is no lesson \(number) (lessons here: \(known); see 'tracer list')")
         }
         return try LessonFile(url: entry.url, displayPath: LessonCatalog.displayPath(entry.url))
     }
@@ -84,7 +90,9 @@ public struct LessonCatalog: Sendable {
 
     /// The lessons folder: `explicit` when given, else `./lessons`, else a `lessons` folder in a
     /// parent of the executable's folder (the package a built `tracer` lives in).
-    public static func locate(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") throws -> URL {
+    public static func locate(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") throws
+        -> URL
+    {
         let manager = FileManager.default
         func isLessonFolder(_ url: URL) -> Bool {
             var isFolder: ObjCBool = false
@@ -94,7 +102,8 @@ public struct LessonCatalog: Sendable {
         if let explicit {
             let url = URL(fileURLWithPath: explicit)
             guard isLessonFolder(url) else {
-                throw LessonError(file: explicit, problem: "not a folder of lesson files (NN-slug.md); check --lessons-dir")
+                throw LessonError(
+                    file: explicit, problem: "not a folder of lesson files (NN-slug.md); check --lessons-dir")
             }
             return url
         }
@@ -106,7 +115,8 @@ public struct LessonCatalog: Sendable {
             if isLessonFolder(candidate) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        throw LessonError(file: "lessons", problem: "no lessons folder here or above the tracer executable; pass --lessons-dir DIR")
+        throw LessonError(
+            file: "lessons", problem: "no lessons folder here or above the tracer executable; pass --lessons-dir DIR")
     }
 }
 
@@ -115,7 +125,9 @@ public enum LessonRunner {
     public static func run(_ number: Int, context: LessonContext) throws -> LessonTrace {
         let file = try context.catalog.file(number)
         guard let code = lessonCode[number] else {
-            throw LessonError(file: file.path, problem: "no lesson code for number \(number); lessons 1-\(lessonCode.keys.max()!) exist")
+            throw LessonError(
+                file: file.path,
+                problem: "no lesson code for number \(number); lessons 1-\(lessonCode.keys.max()!) exist")
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)
@@ -138,7 +150,8 @@ public enum LessonRunner {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw LessonError(file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
+            throw LessonError(
+                file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
         try writeAtomically(TraceJSON.render(trace), to: folder.appendingPathComponent("trace.jsonl"))
@@ -153,7 +166,8 @@ public enum LessonRunner {
         do {
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw LessonError(file: url.path, problem: "cannot write the file; choose another output folder with --out DIR")
+            throw LessonError(
+                file: url.path, problem: "cannot write the file; choose another output folder with --out DIR")
         }
     }
 }

@@ -29,7 +29,9 @@ extension Network {
     func loss(_ loss: Loss, inputs: Matrix, targets: Matrix) -> Float {
         let workspace = Workspace(for: self, capacity: max(inputs.rows, 1))
         return inputs.withView { x in
-            targets.withView { t in lossOnly(input: x, target: t, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer()) }
+            targets.withView { t in
+                lossOnly(input: x, target: t, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            }
         }
     }
 

@@ -80,7 +80,9 @@ final class LessonLog {
     /// Steps for the JSON form only.
     func data(_ steps: [TraceStep]) { trace.entries.append(.data(steps)) }
 
-    func table(_ headers: [String], _ rows: [[String]]) { trace.entries.append(.table(TraceTable(headers: headers, rows: rows))) }
+    func table(_ headers: [String], _ rows: [[String]]) {
+        trace.entries.append(.table(TraceTable(headers: headers, rows: rows)))
+    }
 
     /// Adds a picture to draw as `name` (a .png file in the lesson's folder).
     func picture(_ name: String, _ picture: LessonPicture) {
@@ -102,10 +104,13 @@ func step(
     _ name: String, _ label: String, _ value: Float, formula: String? = nil, index: [Int]? = nil,
     param: String? = nil, iteration: Int? = nil
 ) -> TraceStep {
-    TraceStep(name, label: label, value: .scalar(value), formula: formula, index: index, param: param, iteration: iteration)
+    TraceStep(
+        name, label: label, value: .scalar(value), formula: formula, index: index, param: param, iteration: iteration)
 }
 
-func step(_ name: String, _ label: String, _ value: Matrix, formula: String? = nil, index: [Int]? = nil, iteration: Int? = nil) -> TraceStep {
+func step(
+    _ name: String, _ label: String, _ value: Matrix, formula: String? = nil, index: [Int]? = nil, iteration: Int? = nil
+) -> TraceStep {
     TraceStep(name, label: label, value: .matrix(value), formula: formula, index: index, iteration: iteration)
 }
 

@@ -12,7 +12,9 @@ public enum TraceJSON {
     /// {"lesson":6,"step":"product","index":[0],"label":"x0*w0","value":0.3,"formula":"3*0.1"}
     public static func line(for step: TraceStep, lesson: Int) -> String {
         var fields: [(String, String)] = [("lesson", String(lesson)), ("step", quote(step.name))]
-        if let index = step.index { fields.append(("index", "[" + index.map(String.init).joined(separator: ",") + "]")) }
+        if let index = step.index {
+            fields.append(("index", "[" + index.map(String.init).joined(separator: ",") + "]"))
+        }
         if let param = step.param { fields.append(("param", quote(param))) }
         if let layer = step.layer { fields.append(("layer", String(layer))) }
         if let iteration = step.iteration { fields.append(("iteration", String(iteration))) }
@@ -35,7 +37,9 @@ public enum TraceJSON {
         case .scalar(let x): return number(x)
         case .matrix(let m):
             if m.rows <= 1 { return "[" + m.values.map(number).joined(separator: ",") + "]" }
-            return "[" + (0..<m.rows).map { r in "[" + m.row(r).map(number).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+            return "["
+                + (0..<m.rows).map { r in "[" + m.row(r).map(number).joined(separator: ",") + "]" }.joined(
+                    separator: ",") + "]"
         }
     }
 

@@ -38,7 +38,9 @@ public enum TraceText {
                 out.append("")
             case .note(let text, let isResult):
                 guard !style.quiet || isResult else { continue }
-                out += wrap(text, width: style.width, indent: "  ", hanging: "  ").map { isResult ? paint($0, "1", style) : $0 }
+                out += wrap(text, width: style.width, indent: "  ", hanging: "  ").map {
+                    isResult ? paint($0, "1", style) : $0
+                }
             case .steps(let steps, let isResult):
                 guard !style.quiet || isResult else { continue }
                 out += lines(of: steps, style: style)
@@ -64,10 +66,11 @@ public enum TraceText {
         let labelWidth = min(parts.map { $0.label.count }.max() ?? 0, 30)
         let formulas = parts.compactMap(\.formula)
         let formulaWidth = (formulas.map(\.count).max() ?? 0) <= 40 ? (formulas.map(\.count).max() ?? 0) : 0
-        let valueWidth = steps.map { step -> Int in
-            if case .scalar(let value) = step.value { return TraceNumber.format(value).count }
-            return 0
-        }.max() ?? 0
+        let valueWidth =
+            steps.map { step -> Int in
+                if case .scalar(let value) = step.value { return TraceNumber.format(value).count }
+                return 0
+            }.max() ?? 0
         var out: [String] = []
         for (step, part) in zip(steps, parts) {
             var line = "  " + paint(pad(part.label, labelWidth), "36", style)
@@ -77,14 +80,18 @@ public enum TraceText {
                 let number = TraceNumber.format(value)
                 line += " = " + paint(number, "1;32", style)
                 if let comment = part.comment {
-                    line += String(repeating: " ", count: max(valueWidth - number.count, 0) + 3) + paint(comment, "2", style)
+                    line +=
+                        String(repeating: " ", count: max(valueWidth - number.count, 0) + 3)
+                        + paint(comment, "2", style)
                 }
                 out.append(line)
             case .matrix(let matrix):
                 if let formula = part.formula { line += " = " + formula }
                 if matrix.rows <= 1 || (matrix.cols == 1 && matrix.rows <= 16) {
                     // A row, or a short column written as a transposed row.
-                    let text = "[" + matrix.values.map(TraceNumber.format).joined(separator: ", ") + "]" + (matrix.rows > 1 ? "^T" : "")
+                    let text =
+                        "[" + matrix.values.map(TraceNumber.format).joined(separator: ", ") + "]"
+                        + (matrix.rows > 1 ? "^T" : "")
                     line += " = " + paint(text, "1;32", style)
                     if let comment = part.comment { line += "   " + paint(comment, "2", style) }
                     out.append(line)
@@ -108,7 +115,9 @@ public enum TraceText {
             formula = String(formula[..<range.lowerBound])
         }
         // A formula that is only the value again adds nothing.
-        if case .scalar(let value) = step.value, formula == TraceNumber.format(value) { return (step.label, nil, comment) }
+        if case .scalar(let value) = step.value, formula == TraceNumber.format(value) {
+            return (step.label, nil, comment)
+        }
         return (step.label, formula.isEmpty ? nil : formula, comment)
     }
 
@@ -124,7 +133,9 @@ public enum TraceText {
     static func lines(of table: TraceTable) -> [String] {
         let columns = table.headers.count
         var widths = table.headers.map(\.count)
-        for row in table.rows { for (c, cell) in row.prefix(columns).enumerated() { widths[c] = max(widths[c], cell.count) } }
+        for row in table.rows {
+            for (c, cell) in row.prefix(columns).enumerated() { widths[c] = max(widths[c], cell.count) }
+        }
         func line(_ cells: [String]) -> String {
             "  " + cells.enumerated().map { c, cell in pad(cell, widths[c], right: c > 0) }.joined(separator: "  ")
         }

@@ -22,7 +22,9 @@ public enum BLASKernel {
     /// The OpenBLAS core type to force for a CPU with these /proc/cpuinfo flags, or nil when the
     /// CPU has neither AVX-512 nor AVX2 with FMA (then OpenBLAS's own choice is the best there is).
     public static func preferredCoreType(cpuFlags: Set<String>) -> String? {
-        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) { return "SkylakeX" }
+        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) {
+            return "SkylakeX"
+        }
         if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return "Haswell" }
         return nil
     }

@@ -3,7 +3,8 @@
 /// z[i, j] += bias[j] for every row i. `bias` is a 1 x n view.
 @inlinable
 public func addBias(_ z: MatrixView, _ bias: MatrixView) {
-    precondition(bias.rows == 1 && bias.cols == z.cols, "addBias: bias is \(bias.rows)x\(bias.cols), z is \(z.rows)x\(z.cols)")
+    precondition(
+        bias.rows == 1 && bias.cols == z.cols, "addBias: bias is \(bias.rows)x\(bias.cols), z is \(z.rows)x\(z.cols)")
     for i in 0..<z.rows {
         let row = z.base + i * z.cols
         for j in 0..<z.cols { row[j] += bias.base[j] }
@@ -13,7 +14,9 @@ public func addBias(_ z: MatrixView, _ bias: MatrixView) {
 /// dBias[j] (+)= sum over rows i of dZ[i, j]. Rows are summed top to bottom.
 @inlinable
 public func addBiasBackward(dBias: MatrixView, dZ: MatrixView, accumulate: Bool = false) {
-    precondition(dBias.rows == 1 && dBias.cols == dZ.cols, "addBiasBackward: dBias is \(dBias.rows)x\(dBias.cols), dZ is \(dZ.rows)x\(dZ.cols)")
+    precondition(
+        dBias.rows == 1 && dBias.cols == dZ.cols,
+        "addBiasBackward: dBias is \(dBias.rows)x\(dBias.cols), dZ is \(dZ.rows)x\(dZ.cols)")
     if !accumulate { dBias.fill(0) }
     for i in 0..<dZ.rows {
         let row = dZ.base + i * dZ.cols

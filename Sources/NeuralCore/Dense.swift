@@ -30,16 +30,20 @@ public func denseForward<T: Tracer>(
     z: MatrixView, input: MatrixView, weights: MatrixView, bias: MatrixView,
     kernel: ProductKernel, names: DenseNames, layer: Int, tracer: T
 ) {
-    precondition(weights.rows == input.cols && weights.cols == z.cols && z.rows == input.rows && bias.cols == z.cols,
-        "denseForward: input \(input.rows)x\(input.cols), weights \(weights.rows)x\(weights.cols), bias \(bias.rows)x\(bias.cols), z \(z.rows)x\(z.cols)")
+    precondition(
+        weights.rows == input.cols && weights.cols == z.cols && z.rows == input.rows && bias.cols == z.cols,
+        "denseForward: input \(input.rows)x\(input.cols), weights \(weights.rows)x\(weights.cols), bias \(bias.rows)x\(bias.cols), z \(z.rows)x\(z.cols)"
+    )
     matrixProduct(z, input, weights, kernel: kernel)
     addBias(z, bias)
     guard tracer.isRecording else { return }
     if tracer.recordsElements(count: input.rows * weights.count) {
         recordDenseForward(z: z, input: input, weights: weights, bias: bias, names: names, layer: layer, tracer: tracer)
     } else {
-        tracer.record(TraceStep("z", label: "\(names.z) = \(names.input)*\(names.weights) + \(names.bias)",
-            value: .matrix(z.toMatrix()), layer: layer))
+        tracer.record(
+            TraceStep(
+                "z", label: "\(names.z) = \(names.input)*\(names.weights) + \(names.bias)",
+                value: .matrix(z.toMatrix()), layer: layer))
     }
 }
 
@@ -57,14 +61,18 @@ public func recordDenseForward<T: Tracer>(
                 let w = TraceName.element(names.weights, [k, j], sizes: [inputs, outputs])
                 let arithmetic = "\(TraceNumber.operand(input[i, k]))*\(TraceNumber.operand(weights[k, j]))"
                 terms.append(arithmetic)
-                tracer.record(TraceStep("product", label: "\(x)*\(w)", value: .scalar(input[i, k] * weights[k, j]),
-                    formula: arithmetic, index: index(i, j, k, rows, outputs), layer: layer))
+                tracer.record(
+                    TraceStep(
+                        "product", label: "\(x)*\(w)", value: .scalar(input[i, k] * weights[k, j]),
+                        formula: arithmetic, index: index(i, j, k, rows, outputs), layer: layer))
             }
             let b = TraceName.element(names.bias, [j], sizes: [outputs])
-            tracer.record(TraceStep("z", label: TraceName.element(names.z, [i, j], sizes: [rows, outputs]),
-                value: .scalar(z[i, j]),
-                formula: TraceNumber.sum(terms + [TraceNumber.operand(bias[0, j])]) + "  (products + \(b))",
-                index: index(i, j, nil, rows, outputs), layer: layer))
+            tracer.record(
+                TraceStep(
+                    "z", label: TraceName.element(names.z, [i, j], sizes: [rows, outputs]),
+                    value: .scalar(z[i, j]),
+                    formula: TraceNumber.sum(terms + [TraceNumber.operand(bias[0, j])]) + "  (products + \(b))",
+                    index: index(i, j, nil, rows, outputs), layer: layer))
         }
     }
 }
@@ -95,39 +103,54 @@ public func denseBackward<T: Tracer>(
     if tracer.recordsElements(count: rows * weights.count) {
         for k in 0..<inputs {
             for j in 0..<outputs {
-                let terms = (0..<rows).map { i in "\(TraceNumber.operand(input[i, k]))*\(TraceNumber.operand(dZ[i, j]))" }
-                tracer.record(TraceStep("gradient_backprop",
-                    label: "dL/d" + TraceName.element(names.weights, [k, j], sizes: [inputs, outputs]),
-                    value: .scalar(dWeights[k, j]),
-                    formula: TraceNumber.sum(terms) + "  (\(names.input)*dL/d\(names.z))",
-                    index: outputs > 1 ? [k, j] : [k], param: names.weights, layer: layer))
+                let terms = (0..<rows).map { i in "\(TraceNumber.operand(input[i, k]))*\(TraceNumber.operand(dZ[i, j]))"
+                }
+                tracer.record(
+                    TraceStep(
+                        "gradient_backprop",
+                        label: "dL/d" + TraceName.element(names.weights, [k, j], sizes: [inputs, outputs]),
+                        value: .scalar(dWeights[k, j]),
+                        formula: TraceNumber.sum(terms) + "  (\(names.input)*dL/d\(names.z))",
+                        index: outputs > 1 ? [k, j] : [k], param: names.weights, layer: layer))
             }
         }
         for j in 0..<outputs {
             let terms = (0..<rows).map { i in TraceNumber.format(dZ[i, j]) }
-            tracer.record(TraceStep("gradient_backprop",
-                label: "dL/d" + TraceName.element(names.bias, [j], sizes: [outputs]),
-                value: .scalar(dBias[0, j]), formula: TraceNumber.sum(terms) + "  (sum of dL/d\(names.z))",
-                index: [j], param: names.bias, layer: layer))
+            tracer.record(
+                TraceStep(
+                    "gradient_backprop",
+                    label: "dL/d" + TraceName.element(names.bias, [j], sizes: [outputs]),
+                    value: .scalar(dBias[0, j]), formula: TraceNumber.sum(terms) + "  (sum of dL/d\(names.z))",
+                    index: [j], param: names.bias, layer: layer))
         }
         if let dInput {
             for i in 0..<rows {
                 for k in 0..<inputs {
-                    let terms = (0..<outputs).map { j in "\(TraceNumber.operand(dZ[i, j]))*\(TraceNumber.operand(weights[k, j]))" }
-                    tracer.record(TraceStep("d_input",
-                        label: "dL/d" + TraceName.element(names.input, [i, k], sizes: [rows, inputs]),
-                        value: .scalar(dInput[i, k]), formula: TraceNumber.sum(terms) + "  (dL/d\(names.z)*\(names.weights))",
-                        index: rows > 1 ? [i, k] : [k], layer: layer))
+                    let terms = (0..<outputs).map { j in
+                        "\(TraceNumber.operand(dZ[i, j]))*\(TraceNumber.operand(weights[k, j]))"
+                    }
+                    tracer.record(
+                        TraceStep(
+                            "d_input",
+                            label: "dL/d" + TraceName.element(names.input, [i, k], sizes: [rows, inputs]),
+                            value: .scalar(dInput[i, k]),
+                            formula: TraceNumber.sum(terms) + "  (dL/d\(names.z)*\(names.weights))",
+                            index: rows > 1 ? [i, k] : [k], layer: layer))
                 }
             }
         }
     } else {
-        tracer.record(TraceStep("gradient_backprop", label: "dL/d\(names.weights)", value: .matrix(dWeights.toMatrix()),
-            param: names.weights, layer: layer))
-        tracer.record(TraceStep("gradient_backprop", label: "dL/d\(names.bias)", value: .matrix(dBias.toMatrix()),
-            param: names.bias, layer: layer))
+        tracer.record(
+            TraceStep(
+                "gradient_backprop", label: "dL/d\(names.weights)", value: .matrix(dWeights.toMatrix()),
+                param: names.weights, layer: layer))
+        tracer.record(
+            TraceStep(
+                "gradient_backprop", label: "dL/d\(names.bias)", value: .matrix(dBias.toMatrix()),
+                param: names.bias, layer: layer))
         if let dInput {
-            tracer.record(TraceStep("d_input", label: "dL/d\(names.input)", value: .matrix(dInput.toMatrix()), layer: layer))
+            tracer.record(
+                TraceStep("d_input", label: "dL/d\(names.input)", value: .matrix(dInput.toMatrix()), layer: layer))
         }
     }
 }

@@ -18,8 +18,10 @@ public struct Evaluation: Sendable {
 extension Network {
     /// Runs all of `source` through the network, `batchSize` examples at a time (one thread).
     public func evaluate(source: some ExampleSource, loss: Loss, batchSize: Int = 1000) -> Evaluation {
-        precondition(source.inputSize == inputSize && source.targetSize == outputSize,
-            "evaluate: examples are \(source.inputSize) -> \(source.targetSize), the network is \(inputSize) -> \(outputSize)")
+        precondition(
+            source.inputSize == inputSize && source.targetSize == outputSize,
+            "evaluate: examples are \(source.inputSize) -> \(source.targetSize), the network is \(inputSize) -> \(outputSize)"
+        )
         let capacity = Swift.max(1, Swift.min(batchSize, source.count))
         let workspace = Workspace(for: self, capacity: capacity)
         let input = FloatBuffer(count: capacity * inputSize)
@@ -34,10 +36,14 @@ extension Network {
                 var start = 0
                 while start < source.count {
                     let rows = Swift.min(capacity, source.count - start)
-                    let inputView = input.view(rows: rows, cols: inputSize), targetView = target.view(rows: rows, cols: outputSize)
-                    source.fill(input: inputView, target: targetView, indices: UnsafeBufferPointer(rebasing: order[start..<(start + rows)]))
+                    let inputView = input.view(rows: rows, cols: inputSize),
+                        targetView = target.view(rows: rows, cols: outputSize)
+                    source.fill(
+                        input: inputView, target: targetView,
+                        indices: UnsafeBufferPointer(rebasing: order[start..<(start + rows)]))
                     let output = forward(inputView, workspace: workspace, tracer: NoTracer())
-                    let batchLoss = self.loss(loss, target: targetView, workspace: workspace, rows: rows, tracer: NoTracer())
+                    let batchLoss = self.loss(
+                        loss, target: targetView, workspace: workspace, rows: rows, tracer: NoTracer())
                     lossSum += Double(batchLoss) * Double(rows)
                     let kept = loss == .softmaxCrossEntropy ? workspace.probabilities(rows: rows) : output
                     outputs.rows(start..<(start + rows)).copy(from: kept)
@@ -49,7 +55,8 @@ extension Network {
                 }
             }
         }
-        return Evaluation(meanLoss: Float(lossSum / Double(Swift.max(source.count, 1))), predictions: predictions,
+        return Evaluation(
+            meanLoss: Float(lossSum / Double(Swift.max(source.count, 1))), predictions: predictions,
             labels: labels, outputs: outputs)
     }
 }

@@ -31,7 +31,8 @@ public struct MatrixExamples: ExampleSource {
             targets.withView { sourceTargets in
                 for (r, example) in indices.enumerated() {
                     (input.base + r * inputSize).update(from: source.base + Int(example) * inputSize, count: inputSize)
-                    (target.base + r * targetSize).update(from: sourceTargets.base + Int(example) * targetSize, count: targetSize)
+                    (target.base + r * targetSize).update(
+                        from: sourceTargets.base + Int(example) * targetSize, count: targetSize)
                 }
             }
         }

@@ -31,9 +31,11 @@ extension Network {
         for i in indices {
             let original = parameters.base[i]
             parameters.base[i] = original + h
-            let lossPlus = lossOnly(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            let lossPlus = lossOnly(
+                input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
             parameters.base[i] = original - h
-            let lossMinus = lossOnly(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+            let lossMinus = lossOnly(
+                input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
             parameters.base[i] = original
             // Divide by the actual distance between the two nudged values, which Float rounding
             // makes slightly different from 2h.
@@ -43,13 +45,22 @@ extension Network {
             if tracer.isRecording {
                 let (param, index) = parameterName(at: i)
                 let name = TraceName.parameter(param, index)
-                tracer.record(TraceStep("loss_plus", label: "L(\(name) + h)", value: .scalar(lossPlus),
-                    formula: "\(name) = \(TraceNumber.format(original)) + \(TraceNumber.format(h))", index: index, param: param))
-                tracer.record(TraceStep("loss_minus", label: "L(\(name) - h)", value: .scalar(lossMinus),
-                    formula: "\(name) = \(TraceNumber.format(original)) - \(TraceNumber.format(h))", index: index, param: param))
-                tracer.record(TraceStep("gradient_numeric", label: "dL/d\(name)", value: .scalar(gradient),
-                    formula: "(\(TraceNumber.format(lossPlus)) - \(TraceNumber.operand(lossMinus))) / \(TraceNumber.format(distance))",
-                    index: index, param: param))
+                tracer.record(
+                    TraceStep(
+                        "loss_plus", label: "L(\(name) + h)", value: .scalar(lossPlus),
+                        formula: "\(name) = \(TraceNumber.format(original)) + \(TraceNumber.format(h))", index: index,
+                        param: param))
+                tracer.record(
+                    TraceStep(
+                        "loss_minus", label: "L(\(name) - h)", value: .scalar(lossMinus),
+                        formula: "\(name) = \(TraceNumber.format(original)) - \(TraceNumber.format(h))", index: index,
+                        param: param))
+                tracer.record(
+                    TraceStep(
+                        "gradient_numeric", label: "dL/d\(name)", value: .scalar(gradient),
+                        formula:
+                            "(\(TraceNumber.format(lossPlus)) - \(TraceNumber.operand(lossMinus))) / \(TraceNumber.format(distance))",
+                        index: index, param: param))
             }
         }
         return result
@@ -60,10 +71,12 @@ extension Network {
         input: MatrixView, target: MatrixView, loss: Loss, h: Float = 1e-3, parameterIndices: [Int]? = nil
     ) -> [GradientComparison] {
         let workspace = Workspace(for: self, capacity: input.rows)
-        lossAndGradients(input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
+        lossAndGradients(
+            input: input, target: target, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
         let backprop = workspace.gradients.array
         let indices = parameterIndices ?? Array(0..<parameterCount)
-        let numeric = numericalGradient(input: input, target: target, loss: loss, h: h, parameterIndices: indices,
+        let numeric = numericalGradient(
+            input: input, target: target, loss: loss, h: h, parameterIndices: indices,
             workspace: workspace, tracer: NoTracer())
         return zip(indices, numeric).map { i, value in
             let (param, index) = parameterName(at: i)

@@ -34,18 +34,21 @@ public enum Loss: String, Sendable, CaseIterable {
                     if tracer.isRecording {
                         let name = TraceName.element("e", [i, j], sizes: [output.rows, n])
                         terms.append(name)
-                        tracer.record(TraceStep(
-                            "loss_term", label: name + " = (y - t)^2", value: .scalar(term),
-                            formula: "(\(TraceNumber.format(output[i, j])) - \(TraceNumber.operand(target[i, j])))^2",
-                            index: [i, j]))
+                        tracer.record(
+                            TraceStep(
+                                "loss_term", label: name + " = (y - t)^2", value: .scalar(term),
+                                formula:
+                                    "(\(TraceNumber.format(output[i, j])) - \(TraceNumber.operand(target[i, j])))^2",
+                                index: [i, j]))
                     }
                 }
             }
             let loss = total / Float(batchSize * n)
             if tracer.isRecording {
-                tracer.record(TraceStep(
-                    "loss", label: "L = mean squared error", value: .scalar(loss),
-                    formula: "(\(TraceNumber.sum(terms))) / \(batchSize * n)"))
+                tracer.record(
+                    TraceStep(
+                        "loss", label: "L = mean squared error", value: .scalar(loss),
+                        formula: "(\(TraceNumber.sum(terms))) / \(batchSize * n)"))
             }
             return loss
         case .softmaxCrossEntropy:
@@ -71,25 +74,30 @@ public enum Loss: String, Sendable, CaseIterable {
                 }
                 total += rowLoss
                 if tracer.isRecording {
-                    tracer.record(TraceStep(
-                        "softmax", label: TraceName.element("p", [i], sizes: [output.rows]),
-                        value: .matrix(MatrixView(rows: 1, cols: n, base: p).toMatrix()),
-                        formula: "exp(z_j - \(TraceNumber.operand(logSumExp))) where log(sum exp z) = \(TraceNumber.format(logSumExp))",
-                        index: [i]))
+                    tracer.record(
+                        TraceStep(
+                            "softmax", label: TraceName.element("p", [i], sizes: [output.rows]),
+                            value: .matrix(MatrixView(rows: 1, cols: n, base: p).toMatrix()),
+                            formula:
+                                "exp(z_j - \(TraceNumber.operand(logSumExp))) where log(sum exp z) = \(TraceNumber.format(logSumExp))",
+                            index: [i]))
                     let hot = (0..<n).filter { targets[$0] != 0 }
                     let text = hot.map { j in
-                        (targets[j] == 1 ? "" : TraceNumber.format(targets[j]) + "*") + "-log(\(TraceNumber.format(p[j])))"
+                        (targets[j] == 1 ? "" : TraceNumber.format(targets[j]) + "*")
+                            + "-log(\(TraceNumber.format(p[j])))"
                     }.joined(separator: " + ")
                     let name = TraceName.element("loss", [i], sizes: [output.rows])
                     terms.append(TraceNumber.format(rowLoss))
-                    tracer.record(TraceStep("loss_term", label: name, value: .scalar(rowLoss), formula: text, index: [i]))
+                    tracer.record(
+                        TraceStep("loss_term", label: name, value: .scalar(rowLoss), formula: text, index: [i]))
                 }
             }
             let loss = total / Float(batchSize)
             if tracer.isRecording {
-                tracer.record(TraceStep(
-                    "loss", label: "L = cross-entropy", value: .scalar(loss),
-                    formula: "(\(TraceNumber.sum(terms))) / \(batchSize)"))
+                tracer.record(
+                    TraceStep(
+                        "loss", label: "L = cross-entropy", value: .scalar(loss),
+                        formula: "(\(TraceNumber.sum(terms))) / \(batchSize)"))
             }
             return loss
         }

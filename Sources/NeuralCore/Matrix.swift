@@ -9,7 +9,9 @@ public struct Matrix: Equatable, Sendable {
     public private(set) var rows: Int
     public private(set) var cols: Int
     public var values: [Float] {
-        didSet { precondition(values.count == rows * cols, "Matrix values changed size: \(values.count) for \(rows)x\(cols)") }
+        didSet {
+            precondition(values.count == rows * cols, "Matrix values changed size: \(values.count) for \(rows)x\(cols)")
+        }
     }
 
     /// A matrix of zeros.
@@ -22,7 +24,8 @@ public struct Matrix: Equatable, Sendable {
 
     /// A matrix from row-major values; `values.count` must be `rows * cols`.
     public init(rows: Int, cols: Int, values: [Float]) {
-        precondition(values.count == rows * cols, "Matrix \(rows)x\(cols) needs \(rows * cols) values, got \(values.count)")
+        precondition(
+            values.count == rows * cols, "Matrix \(rows)x\(cols) needs \(rows * cols) values, got \(values.count)")
         self.rows = rows
         self.cols = cols
         self.values = values
@@ -31,7 +34,8 @@ public struct Matrix: Equatable, Sendable {
     /// A matrix from nested rows, as a lesson writes it: `Matrix([[1, 2], [3, 4]])`.
     public init(_ nestedRows: [[Float]]) {
         let cols = nestedRows.first?.count ?? 0
-        precondition(nestedRows.allSatisfy { $0.count == cols }, "Matrix rows differ in length: \(nestedRows.map(\.count))")
+        precondition(
+            nestedRows.allSatisfy { $0.count == cols }, "Matrix rows differ in length: \(nestedRows.map(\.count))")
         self.init(rows: nestedRows.count, cols: cols, values: nestedRows.flatMap { $0 })
     }
 
@@ -40,17 +44,19 @@ public struct Matrix: Equatable, Sendable {
 
     public subscript(row: Int, col: Int) -> Float {
         get {
-            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
+            precondition(
+                row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
             return values[row * cols + col]
         }
         set {
-            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
+            precondition(
+                row >= 0 && row < rows && col >= 0 && col < cols, "Index (\(row), \(col)) outside \(rows)x\(cols)")
             values[row * cols + col] = newValue
         }
     }
 
     /// One row as an array (a copy), for printing and tests.
-    public func row(_ r: Int) -> [Float] { Array(values[r * cols ..< (r + 1) * cols]) }
+    public func row(_ r: Int) -> [Float] { Array(values[r * cols..<(r + 1) * cols]) }
 
     /// The transpose, a new matrix (not used on hot paths; the products take transpose flags).
     public var transposed: Matrix {
@@ -69,7 +75,10 @@ public struct Matrix: Equatable, Sendable {
     @inlinable
     public func withView<R>(_ body: (MatrixView) throws -> R) rethrows -> R {
         try values.withUnsafeBufferPointer { buffer in
-            try body(MatrixView(rows: rows, cols: cols, base: buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? emptyStorage))
+            try body(
+                MatrixView(
+                    rows: rows, cols: cols,
+                    base: buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? emptyStorage))
         }
     }
 
@@ -131,7 +140,9 @@ public struct MatrixView: @unchecked Sendable {
 
     @inlinable
     public func copy(from other: MatrixView) {
-        precondition(rows == other.rows && cols == other.cols, "Copy needs equal shapes: \(rows)x\(cols) vs \(other.rows)x\(other.cols)")
+        precondition(
+            rows == other.rows && cols == other.cols,
+            "Copy needs equal shapes: \(rows)x\(cols) vs \(other.rows)x\(other.cols)")
         base.update(from: other.base, count: count)
     }
 }
@@ -139,7 +150,8 @@ public struct MatrixView: @unchecked Sendable {
 /// Stops with both shapes in the message when two shapes that must agree do not.
 @inlinable
 public func precondition(shape a: MatrixView, equals b: MatrixView, _ what: @autoclosure () -> String) {
-    precondition(a.rows == b.rows && a.cols == b.cols, "\(what()): shapes \(a.rows)x\(a.cols) and \(b.rows)x\(b.cols) differ")
+    precondition(
+        a.rows == b.rows && a.cols == b.cols, "\(what()): shapes \(a.rows)x\(a.cols) and \(b.rows)x\(b.cols) differ")
 }
 
 /// An owned, fixed-size buffer of floats that lives as long as the object: the backing of
@@ -159,7 +171,9 @@ public final class FloatBuffer: @unchecked Sendable {
     /// A view on `rows * cols` floats starting at `offset`.
     @inlinable
     public func view(offset: Int = 0, rows: Int, cols: Int) -> MatrixView {
-        precondition(offset >= 0 && offset + rows * cols <= count, "View \(rows)x\(cols) at \(offset) outside a buffer of \(count)")
+        precondition(
+            offset >= 0 && offset + rows * cols <= count,
+            "View \(rows)x\(cols) at \(offset) outside a buffer of \(count)")
         return MatrixView(rows: rows, cols: cols, base: base + offset)
     }
 

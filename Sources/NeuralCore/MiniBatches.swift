@@ -12,7 +12,9 @@ public struct MiniBatches: Sendable {
 
     /// `shuffle: false` visits the examples in their stored order every epoch (full-batch lessons).
     public init(exampleCount: Int, batchSize: Int, seed: UInt64, shuffle: Bool = true) {
-        precondition(exampleCount > 0 && batchSize > 0, "MiniBatches needs examples and a positive batch size, got \(exampleCount), \(batchSize)")
+        precondition(
+            exampleCount > 0 && batchSize > 0,
+            "MiniBatches needs examples and a positive batch size, got \(exampleCount), \(batchSize)")
         self.exampleCount = exampleCount
         self.batchSize = batchSize
         self.order = (0..<exampleCount).map { Int32($0) }

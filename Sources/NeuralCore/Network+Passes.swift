@@ -7,8 +7,11 @@ extension Network {
     public func forward<T: Tracer>(
         _ input: MatrixView, workspace: Workspace, kernel: ProductKernel = .blas, tracer: T
     ) -> MatrixView {
-        precondition(input.cols == inputSize, "forward: input has \(input.cols) columns, the network takes \(inputSize)")
-        precondition(input.rows <= workspace.capacity, "forward: \(input.rows) rows exceed the workspace's \(workspace.capacity)")
+        precondition(
+            input.cols == inputSize, "forward: input has \(input.cols) columns, the network takes \(inputSize)")
+        precondition(
+            input.rows <= workspace.capacity, "forward: \(input.rows) rows exceed the workspace's \(workspace.capacity)"
+        )
         let rows = input.rows
         if tracer.isRecording {
             tracer.record(TraceStep("input", label: "x", value: .matrix(input.toMatrix())))
@@ -18,14 +21,21 @@ extension Network {
             let names = DenseNames(layer: l, layerCount: layerCount)
             let z = workspace.z(l, rows: rows), activation = workspace.activation(l, rows: rows)
             if tracer.isRecording {
-                tracer.record(TraceStep("weights", label: names.weights, value: .matrix(weights(l).toMatrix()), param: names.weights, layer: l + 1))
-                tracer.record(TraceStep("bias", label: names.bias, value: .matrix(bias(l).toMatrix()), param: names.bias, layer: l + 1))
+                tracer.record(
+                    TraceStep(
+                        "weights", label: names.weights, value: .matrix(weights(l).toMatrix()), param: names.weights,
+                        layer: l + 1))
+                tracer.record(
+                    TraceStep(
+                        "bias", label: names.bias, value: .matrix(bias(l).toMatrix()), param: names.bias, layer: l + 1))
             }
-            denseForward(z: z, input: layerInput, weights: weights(l), bias: bias(l),
+            denseForward(
+                z: z, input: layerInput, weights: weights(l), bias: bias(l),
                 kernel: kernel, names: names, layer: l + 1, tracer: tracer)
             activations[l].forward(activation, z)
             if tracer.isRecording && activations[l] != .identity {
-                recordActivation(activations[l], z: z, activation: activation, names: names, layer: l + 1, tracer: tracer)
+                recordActivation(
+                    activations[l], z: z, activation: activation, names: names, layer: l + 1, tracer: tracer)
             }
             layerInput = activation
         }
@@ -39,16 +49,20 @@ extension Network {
         _ function: Activation, z: MatrixView, activation: MatrixView, names: DenseNames, layer: Int, tracer: T
     ) {
         guard tracer.recordsElements(count: z.count) else {
-            tracer.record(TraceStep("activation", label: "\(names.activation) = \(function.rawValue)(\(names.z))",
-                value: .matrix(activation.toMatrix()), layer: layer))
+            tracer.record(
+                TraceStep(
+                    "activation", label: "\(names.activation) = \(function.rawValue)(\(names.z))",
+                    value: .matrix(activation.toMatrix()), layer: layer))
             return
         }
         for i in 0..<z.rows {
             for j in 0..<z.cols {
-                tracer.record(TraceStep("activation",
-                    label: TraceName.element(names.activation, [i, j], sizes: [z.rows, z.cols]),
-                    value: .scalar(activation[i, j]), formula: function.formula(z[i, j]),
-                    index: index(i, j, nil, z.rows, z.cols), layer: layer))
+                tracer.record(
+                    TraceStep(
+                        "activation",
+                        label: TraceName.element(names.activation, [i, j], sizes: [z.rows, z.cols]),
+                        value: .scalar(activation[i, j]), formula: function.formula(z[i, j]),
+                        index: index(i, j, nil, z.rows, z.cols), layer: layer))
             }
         }
     }
@@ -78,35 +92,46 @@ extension Network {
         let rows = input.rows
         let last = layerCount - 1
         let dOutput = workspace.dActivation(last, rows: rows)
-        loss.backward(dOutput: dOutput, output: workspace.activation(last, rows: rows), target: target,
+        loss.backward(
+            dOutput: dOutput, output: workspace.activation(last, rows: rows), target: target,
             probabilities: workspace.probabilities(rows: rows), batchSize: batchSize ?? rows)
         if tracer.isRecording {
-            let formula = loss == .meanSquaredError ? "2*(y - t)/\((batchSize ?? rows) * outputSize)" : "(p - t)/\(batchSize ?? rows)"
+            let formula =
+                loss == .meanSquaredError
+                ? "2*(y - t)/\((batchSize ?? rows) * outputSize)" : "(p - t)/\(batchSize ?? rows)"
             tracer.record(TraceStep("d_output", label: "dL/dy", value: .matrix(dOutput.toMatrix()), formula: formula))
         }
         for l in stride(from: last, through: 0, by: -1) {
             let names = DenseNames(layer: l, layerCount: layerCount)
             let z = workspace.z(l, rows: rows), dZ = workspace.dZ(l, rows: rows)
             let dActivation = workspace.dActivation(l, rows: rows)
-            activations[l].backward(dZ: dZ, dActivation: dActivation, z: z, activation: workspace.activation(l, rows: rows))
+            activations[l].backward(
+                dZ: dZ, dActivation: dActivation, z: z, activation: workspace.activation(l, rows: rows))
             if tracer.isRecording {
-                recordDZ(activations[l], dZ: dZ, dActivation: dActivation, z: z, names: names, layer: l + 1, tracer: tracer)
+                recordDZ(
+                    activations[l], dZ: dZ, dActivation: dActivation, z: z, names: names, layer: l + 1, tracer: tracer)
             }
             guard parameterGradients else {
-                if l > 0 { matrixProduct(workspace.dActivation(l - 1, rows: rows), dZ, weights(l), transposeB: true, kernel: kernel) }
+                if l > 0 {
+                    matrixProduct(
+                        workspace.dActivation(l - 1, rows: rows), dZ, weights(l), transposeB: true, kernel: kernel)
+                }
                 continue
             }
             let layerInput = l == 0 ? input : workspace.activation(l - 1, rows: rows)
             denseBackward(
-                dWeights: workspace.gradients.view(offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
+                dWeights: workspace.gradients.view(
+                    offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
                 dBias: workspace.gradients.view(offset: biasOffsets[l], rows: 1, cols: layerSizes[l + 1]),
                 dInput: l == 0 ? nil : workspace.dActivation(l - 1, rows: rows),
-                dZ: dZ, input: layerInput, weights: weights(l), kernel: kernel, names: names, layer: l + 1, tracer: tracer)
+                dZ: dZ, input: layerInput, weights: weights(l), kernel: kernel, names: names, layer: l + 1,
+                tracer: tracer)
         }
     }
 
     private func recordDZ<T: Tracer>(
-        _ function: Activation, dZ: MatrixView, dActivation: MatrixView, z: MatrixView, names: DenseNames, layer: Int, tracer: T
+        _ function: Activation, dZ: MatrixView, dActivation: MatrixView, z: MatrixView, names: DenseNames, layer: Int,
+        tracer: T
     ) {
         guard tracer.recordsElements(count: dZ.count) else {
             tracer.record(TraceStep("d_z", label: "dL/d\(names.z)", value: .matrix(dZ.toMatrix()), layer: layer))
@@ -122,11 +147,14 @@ extension Network {
                     slope = TraceNumber.format(s * (1 - s))
                 case .identity: slope = "1"
                 }
-                tracer.record(TraceStep("d_z",
-                    label: "dL/d" + TraceName.element(names.z, [i, j], sizes: [dZ.rows, dZ.cols]),
-                    value: .scalar(dZ[i, j]),
-                    formula: "\(TraceNumber.operand(dActivation[i, j]))*\(slope)  (dL/d\(names.activation) * \(function.rawValue)'(\(names.z)))",
-                    index: index(i, j, nil, dZ.rows, dZ.cols), layer: layer))
+                tracer.record(
+                    TraceStep(
+                        "d_z",
+                        label: "dL/d" + TraceName.element(names.z, [i, j], sizes: [dZ.rows, dZ.cols]),
+                        value: .scalar(dZ[i, j]),
+                        formula:
+                            "\(TraceNumber.operand(dActivation[i, j]))*\(slope)  (dL/d\(names.activation) * \(function.rawValue)'(\(names.z)))",
+                        index: index(i, j, nil, dZ.rows, dZ.cols), layer: layer))
             }
         }
     }

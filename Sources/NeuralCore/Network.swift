@@ -29,8 +29,12 @@ public final class Network: @unchecked Sendable {
 
     /// A network with the given activation after each layer; all parameters zero.
     public init(layerSizes: [Int], activations: [Activation]) {
-        precondition(layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 }, "Network needs at least two positive layer sizes, got \(layerSizes)")
-        precondition(activations.count == layerSizes.count - 1, "Network \(layerSizes) needs \(layerSizes.count - 1) activations, got \(activations.count)")
+        precondition(
+            layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 },
+            "Network needs at least two positive layer sizes, got \(layerSizes)")
+        precondition(
+            activations.count == layerSizes.count - 1,
+            "Network \(layerSizes) needs \(layerSizes.count - 1) activations, got \(activations.count)")
         self.layerSizes = layerSizes
         self.activations = activations
         var weightOffsets: [Int] = [], biasOffsets: [Int] = []
@@ -48,7 +52,8 @@ public final class Network: @unchecked Sendable {
 
     /// The usual classifier or regressor: `hidden` after every layer but the last, `output` there.
     public convenience init(layerSizes: [Int], hidden: Activation = .relu, output: Activation = .identity) {
-        self.init(layerSizes: layerSizes,
+        self.init(
+            layerSizes: layerSizes,
             activations: Array(repeating: hidden, count: layerSizes.count - 2) + [output])
     }
 
@@ -65,8 +70,11 @@ public final class Network: @unchecked Sendable {
     /// Sets layer l's weights and bias (a lesson's hand-picked numbers).
     public func setLayer(_ layer: Int, weights: Matrix, bias: [Float]) {
         let w = self.weights(layer), b = self.bias(layer)
-        precondition(weights.rows == w.rows && weights.cols == w.cols, "setLayer \(layer): weights are \(weights.rows)x\(weights.cols), the layer needs \(w.rows)x\(w.cols)")
-        precondition(bias.count == b.cols, "setLayer \(layer): bias has \(bias.count) values, the layer needs \(b.cols)")
+        precondition(
+            weights.rows == w.rows && weights.cols == w.cols,
+            "setLayer \(layer): weights are \(weights.rows)x\(weights.cols), the layer needs \(w.rows)x\(w.cols)")
+        precondition(
+            bias.count == b.cols, "setLayer \(layer): bias has \(bias.count) values, the layer needs \(b.cols)")
         weights.withView { w.copy(from: $0) }
         for j in 0..<bias.count { b.base[j] = bias[j] }
     }
@@ -97,7 +105,8 @@ public final class Network: @unchecked Sendable {
 
     /// What a flat parameter index is, for traces and gradient tables: ("w2", [k, j]) or ("b1", [j]).
     public func parameterName(at flatIndex: Int) -> (param: String, index: [Int]) {
-        precondition(flatIndex >= 0 && flatIndex < parameterCount, "Parameter \(flatIndex) outside 0..<\(parameterCount)")
+        precondition(
+            flatIndex >= 0 && flatIndex < parameterCount, "Parameter \(flatIndex) outside 0..<\(parameterCount)")
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
             let names = DenseNames(layer: l, layerCount: layerCount)
             if flatIndex >= biasOffsets[l] { return (names.bias, [flatIndex - biasOffsets[l]]) }

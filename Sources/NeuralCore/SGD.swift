@@ -27,7 +27,8 @@ public final class SGD: @unchecked Sendable {
     /// pass touches every parameter once per batch.
     public func step(parameters: FloatBuffer, gradients: [FloatBuffer], range: Range<Int>) {
         precondition(gradients.count == 1 || gradients.count == 2, "SGD.step takes one or two gradient shards")
-        precondition(gradients.allSatisfy { $0.count == parameters.count }, "SGD.step: gradient and parameter counts differ")
+        precondition(
+            gradients.allSatisfy { $0.count == parameters.count }, "SGD.step: gradient and parameter counts differ")
         guard !range.isEmpty else { return }
         let p = parameters.base + range.lowerBound, n = range.count
         let g0 = gradients[0].base + range.lowerBound
@@ -60,15 +61,20 @@ public final class SGD: @unchecked Sendable {
         if tracer.recordsElements(count: network.parameterCount) {
             for i in 0..<network.parameterCount {
                 let (param, index) = network.parameterName(at: i)
-                let formula = momentum == 0 && weightDecay == 0
+                let formula =
+                    momentum == 0 && weightDecay == 0
                     ? "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*\(TraceNumber.operand(gradients.base[i]))"
                     : "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*v  (momentum \(TraceNumber.format(momentum)), decay \(TraceNumber.format(weightDecay)))"
-                tracer.record(TraceStep("update", label: "\(TraceName.parameter(param, index)) <- \(param) - lr*dL/d\(param)",
-                    value: .scalar(network.parameters.base[i]), formula: formula, index: index, param: param))
+                tracer.record(
+                    TraceStep(
+                        "update", label: "\(TraceName.parameter(param, index)) <- \(param) - lr*dL/d\(param)",
+                        value: .scalar(network.parameters.base[i]), formula: formula, index: index, param: param))
             }
         } else {
-            tracer.record(TraceStep("update", label: "parameters <- parameters - lr*gradients",
-                value: .matrix(Matrix(rows: 1, cols: network.parameterCount, values: network.parameters.array))))
+            tracer.record(
+                TraceStep(
+                    "update", label: "parameters <- parameters - lr*gradients",
+                    value: .matrix(Matrix(rows: 1, cols: network.parameterCount, values: network.parameters.array))))
         }
     }
 
@@ -79,11 +85,15 @@ public final class SGD: @unchecked Sendable {
     ///
     /// The gradient never exists on its own: sgemm adds it straight into the weights (or the
     /// velocity), which saves writing, reading and summing a gradient buffer every batch.
-    public func updateWeights(network: Network, layer l: Int, rows: Range<Int>, input: MatrixView, dZ: MatrixView,
-        kernel: ProductKernel = .blas) {
+    public func updateWeights(
+        network: Network, layer l: Int, rows: Range<Int>, input: MatrixView, dZ: MatrixView,
+        kernel: ProductKernel = .blas
+    ) {
         let weights = network.weights(l)
-        precondition(input.cols == weights.rows && dZ.cols == weights.cols && input.rows == dZ.rows,
-            "updateWeights: input \(input.rows)x\(input.cols), dZ \(dZ.rows)x\(dZ.cols), weights \(weights.rows)x\(weights.cols)")
+        precondition(
+            input.cols == weights.rows && dZ.cols == weights.cols && input.rows == dZ.rows,
+            "updateWeights: input \(input.rows)x\(input.cols), dZ \(dZ.rows)x\(dZ.cols), weights \(weights.rows)x\(weights.cols)"
+        )
         guard !rows.isEmpty else { return }
         let outputs = weights.cols
         let w = weights.base + rows.lowerBound * outputs
@@ -92,11 +102,13 @@ public final class SGD: @unchecked Sendable {
         if let velocity {
             let v = velocity.base + network.weightOffsets[l] + rows.lowerBound * outputs
             for i in 0..<count { v[i] = momentum * v[i] + weightDecay * w[i] }
-            transposedProduct(into: v, ldc: outputs, inputColumns, lda: input.cols, m: rows.count, dZ, n: outputs,
+            transposedProduct(
+                into: v, ldc: outputs, inputColumns, lda: input.cols, m: rows.count, dZ, n: outputs,
                 k: input.rows, alpha: 1, beta: 1, kernel: kernel)
             for i in 0..<count { w[i] -= learningRate * v[i] }
         } else {
-            transposedProduct(into: w, ldc: outputs, inputColumns, lda: input.cols, m: rows.count, dZ, n: outputs,
+            transposedProduct(
+                into: w, ldc: outputs, inputColumns, lda: input.cols, m: rows.count, dZ, n: outputs,
                 k: input.rows, alpha: -learningRate, beta: 1 - learningRate * weightDecay, kernel: kernel)
         }
     }
@@ -133,7 +145,8 @@ func transposedProduct(
 ) {
     switch kernel {
     case .blas:
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda),
+        cblas_sgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda),
             b.base, Int32(b.cols), beta, c, Int32(ldc))
     case .naive:
         for i in 0..<m {

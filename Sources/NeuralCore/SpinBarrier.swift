@@ -1,8 +1,9 @@
 // A barrier for the two training threads. A batch of 64 takes about a tenth of a millisecond, so
 // waiting must cost far less than that: spin on an atomic, yielding the core if it takes long.
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// All `parties` threads call `wait()`; none returns until all have arrived.

@@ -46,7 +46,7 @@ public final class Trainer: @unchecked Sendable {
 
     /// Activations and deltas of a whole batch (capacity `batchSize`).
     private let workspace: Workspace
-    private let input: FloatBuffer   // (batchSize, inputSize) row-major
+    private let input: FloatBuffer  // (batchSize, inputSize) row-major
     private let target: FloatBuffer  // (batchSize, outputSize) row-major
     /// Each shard's loss and correct count of the current batch, a cache line apart so that the
     /// two threads writing them do not fight over one line (and are not a Swift array, whose
@@ -63,7 +63,9 @@ public final class Trainer: @unchecked Sendable {
     ) {
         precondition(batchSize > 0, "Trainer needs a positive batch size, got \(batchSize)")
         precondition(shards == 1 || shards == 2, "Trainer supports one or two shards, got \(shards)")
-        precondition(threads == 1 || threads == shards, "Trainer runs on one thread or one per shard, got \(threads) for \(shards) shards")
+        precondition(
+            threads == 1 || threads == shards,
+            "Trainer runs on one thread or one per shard, got \(threads) for \(shards) shards")
         self.network = network
         self.loss = loss
         self.optimizer = optimizer
@@ -100,10 +102,14 @@ public final class Trainer: @unchecked Sendable {
         source: some ExampleSource, batches: MiniBatches, progressEvery: Int = 50,
         progress: ((BatchProgress) -> Void)? = nil
     ) -> EpochResult {
-        precondition(source.inputSize == network.inputSize && source.targetSize == network.outputSize,
-            "trainEpoch: examples are \(source.inputSize) -> \(source.targetSize), the network is \(network.inputSize) -> \(network.outputSize)")
-        precondition(batches.batchSize == batchSize && batches.exampleCount == source.count,
-            "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)")
+        precondition(
+            source.inputSize == network.inputSize && source.targetSize == network.outputSize,
+            "trainEpoch: examples are \(source.inputSize) -> \(source.targetSize), the network is \(network.inputSize) -> \(network.outputSize)"
+        )
+        precondition(
+            batches.batchSize == batchSize && batches.exampleCount == source.count,
+            "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)"
+        )
         // The shards' bands of the workspace, for a full batch and for the last, shorter one:
         // made here, once an epoch, so that no batch allocates.
         let lastRows = source.count - (batches.batchCount - 1) * batchSize
@@ -143,9 +149,11 @@ public final class Trainer: @unchecked Sendable {
                         // writing the next batch's shard counts.
                         result.correct += batchCorrect
                         if let progress, (b + 1) % progressEvery == 0 || b + 1 == batches.batchCount {
-                            progress(BatchProgress(batchesDone: b + 1, batchCount: batches.batchCount,
-                                examplesSeen: result.examples, meanLoss: Float(lossSum / Double(result.examples)),
-                                correct: result.correct))
+                            progress(
+                                BatchProgress(
+                                    batchesDone: b + 1, batchCount: batches.batchCount,
+                                    examplesSeen: result.examples, meanLoss: Float(lossSum / Double(result.examples)),
+                                    correct: result.correct))
                         }
                     }
                 }
@@ -182,14 +190,18 @@ public final class Trainer: @unchecked Sendable {
             return
         }
         let rows = band.rows
-        let input = self.input.view(offset: rows.lowerBound * network.inputSize, rows: rows.count, cols: network.inputSize)
-        let target = self.target.view(offset: rows.lowerBound * network.outputSize, rows: rows.count, cols: network.outputSize)
+        let input = self.input.view(
+            offset: rows.lowerBound * network.inputSize, rows: rows.count, cols: network.inputSize)
+        let target = self.target.view(
+            offset: rows.lowerBound * network.outputSize, rows: rows.count, cols: network.outputSize)
         source.fill(input: input, target: target, indices: UnsafeBufferPointer(rebasing: indices[rows]))
         let output = network.forward(input, workspace: bandWorkspace, kernel: kernel, tracer: NoTracer())
-        shardLoss[s * Trainer.cacheLineStride] = network.loss(loss, target: target, workspace: bandWorkspace, rows: rows.count,
+        shardLoss[s * Trainer.cacheLineStride] = network.loss(
+            loss, target: target, workspace: bandWorkspace, rows: rows.count,
             batchSize: indices.count, tracer: NoTracer())
         shardCorrect[s * Trainer.cacheLineStride] = countCorrect(output: output, target: target)
-        network.backward(input: input, target: target, loss: loss, workspace: bandWorkspace, batchSize: indices.count,
+        network.backward(
+            input: input, target: target, loss: loss, workspace: bandWorkspace, batchSize: indices.count,
             parameterGradients: false, kernel: kernel, tracer: NoTracer())
     }
 
@@ -197,9 +209,11 @@ public final class Trainer: @unchecked Sendable {
     /// of the whole batch of `rows`.
     private func update(part p: Int, rows: Int) {
         for l in 0..<network.layerCount {
-            let layerInput = l == 0 ? input.view(rows: rows, cols: network.inputSize) : workspace.activation(l - 1, rows: rows)
+            let layerInput =
+                l == 0 ? input.view(rows: rows, cols: network.inputSize) : workspace.activation(l - 1, rows: rows)
             let dZ = workspace.dZ(l, rows: rows)
-            optimizer.updateWeights(network: network, layer: l, rows: part(p, of: network.layerSizes[l]),
+            optimizer.updateWeights(
+                network: network, layer: l, rows: part(p, of: network.layerSizes[l]),
                 input: layerInput, dZ: dZ, kernel: kernel)
             if p == 0 { optimizer.updateBias(network: network, layer: l, dZ: dZ) }
         }
@@ -213,7 +227,8 @@ public final class Trainer: @unchecked Sendable {
     @discardableResult
     public func step<T: Tracer>(input: MatrixView, target: MatrixView, tracer: T) -> Float {
         precondition(input.rows <= batchSize, "step: \(input.rows) rows exceed the batch size \(batchSize)")
-        let value = network.lossAndGradients(input: input, target: target, loss: loss, workspace: workspace,
+        let value = network.lossAndGradients(
+            input: input, target: target, loss: loss, workspace: workspace,
             kernel: kernel, tracer: tracer)
         if value.isFinite { optimizer.step(network: network, gradients: workspace.gradients, tracer: tracer) }
         return value

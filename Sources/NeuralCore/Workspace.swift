@@ -38,7 +38,8 @@ public final class Workspace: @unchecked Sendable {
     /// A workspace over rows `rows` of `parent`: what it writes lands in those rows of the parent.
     /// Its parameter gradients are the parent's too (the two-thread trainer does not use them).
     public init(shardOf parent: Workspace, rows: Range<Int>) {
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= parent.capacity && !rows.isEmpty,
+        precondition(
+            rows.lowerBound >= 0 && rows.upperBound <= parent.capacity && !rows.isEmpty,
             "Workspace shard \(rows) outside 0..<\(parent.capacity)")
         capacity = rows.count
         layerSizes = parent.layerSizes

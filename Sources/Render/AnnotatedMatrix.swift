@@ -23,12 +23,15 @@ public struct AnnotatedMatrix: Picture {
     ///   - rowLabels, colLabels: default to "0", "1", ... .
     ///   - colorMap: defaults to sequential from min(0, smallest) to the largest value.
     ///   - decimals: decimals for values that are not whole numbers.
-    public init(values: [Float], rows: Int, cols: Int, rowLabels: [String]? = nil,
-                colLabels: [String]? = nil, rowTitle: String? = "true",
-                colTitle: String? = "predicted", title: String? = nil, colorMap: ColorMap? = nil,
-                decimals: Int = 2, textScale: Int = 2, showColorBar: Bool = true) {
-        precondition(rows > 0 && cols > 0 && values.count == rows * cols,
-                     "AnnotatedMatrix: \(values.count) values for \(rows)x\(cols)")
+    public init(
+        values: [Float], rows: Int, cols: Int, rowLabels: [String]? = nil,
+        colLabels: [String]? = nil, rowTitle: String? = "true",
+        colTitle: String? = "predicted", title: String? = nil, colorMap: ColorMap? = nil,
+        decimals: Int = 2, textScale: Int = 2, showColorBar: Bool = true
+    ) {
+        precondition(
+            rows > 0 && cols > 0 && values.count == rows * cols,
+            "AnnotatedMatrix: \(values.count) values for \(rows)x\(cols)")
         precondition(rowLabels == nil || rowLabels!.count == rows, "AnnotatedMatrix: row labels")
         precondition(colLabels == nil || colLabels!.count == cols, "AnnotatedMatrix: col labels")
         self.values = values
@@ -40,7 +43,8 @@ public struct AnnotatedMatrix: Picture {
         self.colTitle = colTitle
         self.title = title
         let finite = values.filter { $0.isFinite }
-        self.colorMap = colorMap
+        self.colorMap =
+            colorMap
             ?? .sequential(min: min(finite.min() ?? 0, 0), max: finite.max() ?? 1)
         self.decimals = decimals
         self.textScale = max(1, textScale)
@@ -48,14 +52,17 @@ public struct AnnotatedMatrix: Picture {
     }
 
     /// A confusion matrix from counts, `counts[true][predicted]`.
-    public init(counts: [[Int]], rowLabels: [String]? = nil, colLabels: [String]? = nil,
-                rowTitle: String? = "true", colTitle: String? = "predicted",
-                title: String? = nil, textScale: Int = 2) {
+    public init(
+        counts: [[Int]], rowLabels: [String]? = nil, colLabels: [String]? = nil,
+        rowTitle: String? = "true", colTitle: String? = "predicted",
+        title: String? = nil, textScale: Int = 2
+    ) {
         let cols = counts.first?.count ?? 0
         precondition(counts.allSatisfy { $0.count == cols }, "AnnotatedMatrix: ragged counts")
-        self.init(values: counts.flatMap { $0.map(Float.init) }, rows: counts.count, cols: cols,
-                  rowLabels: rowLabels, colLabels: colLabels, rowTitle: rowTitle,
-                  colTitle: colTitle, title: title, textScale: textScale)
+        self.init(
+            values: counts.flatMap { $0.map(Float.init) }, rows: counts.count, cols: cols,
+            rowLabels: rowLabels, colLabels: colLabels, rowTitle: rowTitle,
+            colTitle: colTitle, title: title, textScale: textScale)
     }
 
     public func render() -> Canvas {
@@ -78,48 +85,57 @@ public struct AnnotatedMatrix: Picture {
         var canvas = Canvas(width: width, height: height, background: Theme.background)
         Layout.drawTitle(title, on: &canvas)
 
-        canvas.drawMatrix(values, rows: rows, cols: cols, x: left, y: top, cellWidth: cell,
-                          cellHeight: cell, colorMap: colorMap)
+        canvas.drawMatrix(
+            values, rows: rows, cols: cols, x: left, y: top, cellWidth: cell,
+            cellHeight: cell, colorMap: colorMap)
         for row in 0..<rows {
             for column in 0..<cols {
                 let value = values[row * cols + column]
-                Layout.drawCentered(texts[row * cols + column], in: &canvas,
-                                    x: left + column * cell, y: top + row * cell, width: cell,
-                                    height: cell, scale: s,
-                                    color: Layout.textColor(on: colorMap.color(for: value)))
+                Layout.drawCentered(
+                    texts[row * cols + column], in: &canvas,
+                    x: left + column * cell, y: top + row * cell, width: cell,
+                    height: cell, scale: s,
+                    color: Layout.textColor(on: colorMap.color(for: value)))
             }
         }
         for k in 1..<max(rows, cols) {
             if k < cols {
-                canvas.fillRect(x: left + k * cell, y: top, width: 1, height: matrixHeight,
-                                Theme.grid)
+                canvas.fillRect(
+                    x: left + k * cell, y: top, width: 1, height: matrixHeight,
+                    Theme.grid)
             }
             if k < rows {
-                canvas.fillRect(x: left, y: top + k * cell, width: matrixWidth, height: 1,
-                                Theme.grid)
+                canvas.fillRect(
+                    x: left, y: top + k * cell, width: matrixWidth, height: 1,
+                    Theme.grid)
             }
         }
-        canvas.strokeRect(x: left - 1, y: top - 1, width: matrixWidth + 2,
-                          height: matrixHeight + 2, Theme.axis)
+        canvas.strokeRect(
+            x: left - 1, y: top - 1, width: matrixWidth + 2,
+            height: matrixHeight + 2, Theme.axis)
 
         let capHeight = BitmapFont.capHeight * s
         for (column, label) in colLabels.enumerated() {
-            canvas.drawText(label, centerX: left + column * cell + cell / 2,
-                            y: top - 6 - lineHeight, scale: s, color: Theme.faintInk)
+            canvas.drawText(
+                label, centerX: left + column * cell + cell / 2,
+                y: top - 6 - lineHeight, scale: s, color: Theme.faintInk)
         }
         for (row, label) in rowLabels.enumerated() {
-            canvas.drawText(label, x: left - 8 - BitmapFont.textWidth(label, scale: s),
-                            y: top + row * cell + (cell - capHeight) / 2, scale: s,
-                            color: Theme.faintInk)
+            canvas.drawText(
+                label, x: left - 8 - BitmapFont.textWidth(label, scale: s),
+                y: top + row * cell + (cell - capHeight) / 2, scale: s,
+                color: Theme.faintInk)
         }
         if let colTitle {
-            canvas.drawText(colTitle, centerX: left + matrixWidth / 2,
-                            y: top - 6 - lineHeight - colTitleRoom, scale: s, color: Theme.ink)
+            canvas.drawText(
+                colTitle, centerX: left + matrixWidth / 2,
+                y: top - 6 - lineHeight - colTitleRoom, scale: s, color: Theme.ink)
         }
         if let rowTitle {
             let length = BitmapFont.textWidth(rowTitle, scale: s)
-            canvas.drawTextUpward(rowTitle, x: Theme.margin, y: top + (matrixHeight - length) / 2,
-                                  scale: s, color: Theme.ink)
+            canvas.drawTextUpward(
+                rowTitle, x: Theme.margin, y: top + (matrixHeight - length) / 2,
+                scale: s, color: Theme.ink)
         }
         if showColorBar { bar.draw(into: &canvas, x: left + matrixWidth + 18, y: top) }
         return canvas

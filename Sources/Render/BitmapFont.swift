@@ -176,8 +176,10 @@ extension Canvas {
     /// Draws one line of text with the top of its glyph cells at `y`; returns the x just past the
     /// last glyph, so calls can be chained.
     @discardableResult
-    public mutating func drawText(_ text: String, x: Int, y: Int, scale: Int = 1,
-                                  color: RGB = .black) -> Int {
+    public mutating func drawText(
+        _ text: String, x: Int, y: Int, scale: Int = 1,
+        color: RGB = .black
+    ) -> Int {
         let s = max(1, scale)
         var cursor = x
         for key in BitmapFont.glyphKeys(text) {
@@ -194,16 +196,21 @@ extension Canvas {
     }
 
     /// Draws text centred horizontally on `centerX`.
-    public mutating func drawText(_ text: String, centerX: Int, y: Int, scale: Int = 1,
-                                  color: RGB = .black) {
-        drawText(text, x: centerX - BitmapFont.textWidth(text, scale: scale) / 2, y: y,
-                 scale: scale, color: color)
+    public mutating func drawText(
+        _ text: String, centerX: Int, y: Int, scale: Int = 1,
+        color: RGB = .black
+    ) {
+        drawText(
+            text, x: centerX - BitmapFont.textWidth(text, scale: scale) / 2, y: y,
+            scale: scale, color: color)
     }
 
     /// Draws text turned a quarter turn anticlockwise (read bottom to top), as for a y-axis
     /// label. (x, y) is the top-left of its box, which is `textHeight` wide and `textWidth` tall.
-    public mutating func drawTextUpward(_ text: String, x: Int, y: Int, scale: Int = 1,
-                                        color: RGB = .black) {
+    public mutating func drawTextUpward(
+        _ text: String, x: Int, y: Int, scale: Int = 1,
+        color: RGB = .black
+    ) {
         let s = max(1, scale)
         let length = BitmapFont.textWidth(text, scale: s)
         var along = 0  // distance from the bottom of the box, in pixels
@@ -213,8 +220,9 @@ extension Canvas {
                 for column in 0..<BitmapFont.glyphWidth
                 where bits & (1 << (BitmapFont.glyphWidth - 1 - column)) != 0 {
                     // Glyph column runs upward; glyph row runs rightward.
-                    fillRect(x: x + row * s, y: y + length - along - (column + 1) * s,
-                             width: s, height: s, color)
+                    fillRect(
+                        x: x + row * s, y: y + length - along - (column + 1) * s,
+                        width: s, height: s, color)
                 }
             }
             along += BitmapFont.advance * s

@@ -46,8 +46,9 @@ public struct GreyImage: Equatable, Sendable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && pixels.count == width * height,
-                     "GreyImage: \(pixels.count) pixels for \(width)x\(height)")
+        precondition(
+            width >= 0 && height >= 0 && pixels.count == width * height,
+            "GreyImage: \(pixels.count) pixels for \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels
@@ -55,9 +56,11 @@ public struct GreyImage: Equatable, Sendable {
 
     /// An image from floats in 0...1 (1 is white), as the datasets hold them; values are clamped.
     public init(width: Int, height: Int, intensities: [Float]) {
-        self.init(width: width, height: height, pixels: intensities.map { value in
-            value.isFinite ? UInt8((min(max(value, 0), 1) * 255).rounded()) : 0
-        })
+        self.init(
+            width: width, height: height,
+            pixels: intensities.map { value in
+                value.isFinite ? UInt8((min(max(value, 0), 1) * 255).rounded()) : 0
+            })
     }
 
     public subscript(x: Int, y: Int) -> UInt8 { pixels[y * width + x] }
@@ -101,8 +104,10 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// A filled rectangle with its top-left corner at (x, y).
-    public mutating func fillRect(x: Int, y: Int, width rectWidth: Int, height rectHeight: Int,
-                                  _ colour: RGB) {
+    public mutating func fillRect(
+        x: Int, y: Int, width rectWidth: Int, height rectHeight: Int,
+        _ colour: RGB
+    ) {
         let x0 = max(x, 0), y0 = max(y, 0)
         let x1 = min(x + rectWidth, width), y1 = min(y + rectHeight, height)
         guard x0 < x1, y0 < y1 else { return }
@@ -118,8 +123,10 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// A border of the given thickness drawn inside the rectangle (x, y, width, height).
-    public mutating func strokeRect(x: Int, y: Int, width rectWidth: Int, height rectHeight: Int,
-                                    thickness: Int = 1, _ colour: RGB) {
+    public mutating func strokeRect(
+        x: Int, y: Int, width rectWidth: Int, height rectHeight: Int,
+        thickness: Int = 1, _ colour: RGB
+    ) {
         let t = max(1, min(thickness, (min(rectWidth, rectHeight) + 1) / 2))
         fillRect(x: x, y: y, width: rectWidth, height: t, colour)
         fillRect(x: x, y: y + rectHeight - t, width: rectWidth, height: t, colour)
@@ -133,21 +140,25 @@ public struct Canvas: Equatable, Sendable {
         let s = max(1, scale)
         for row in 0..<image.height {
             for column in 0..<image.width {
-                fillRect(x: x + column * s, y: y + row * s, width: s, height: s,
-                         RGB(grey: image.pixels[row * image.width + column]))
+                fillRect(
+                    x: x + column * s, y: y + row * s, width: s, height: s,
+                    RGB(grey: image.pixels[row * image.width + column]))
             }
         }
     }
 
     /// Draws a (rows, cols) row-major matrix as blocks of `cellWidth` x `cellHeight`, coloured by
     /// `colorMap`.
-    public mutating func drawMatrix(_ values: [Float], rows: Int, cols: Int, x: Int, y: Int,
-                                    cellWidth: Int, cellHeight: Int, colorMap: ColorMap) {
+    public mutating func drawMatrix(
+        _ values: [Float], rows: Int, cols: Int, x: Int, y: Int,
+        cellWidth: Int, cellHeight: Int, colorMap: ColorMap
+    ) {
         precondition(values.count == rows * cols, "drawMatrix: \(values.count) for \(rows)x\(cols)")
         for row in 0..<rows {
             for column in 0..<cols {
-                fillRect(x: x + column * cellWidth, y: y + row * cellHeight, width: cellWidth,
-                         height: cellHeight, colorMap.color(for: values[row * cols + column]))
+                fillRect(
+                    x: x + column * cellWidth, y: y + row * cellHeight, width: cellWidth,
+                    height: cellHeight, colorMap.color(for: values[row * cols + column]))
             }
         }
     }
@@ -162,8 +173,10 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// A straight line from (x0, y0) to (x1, y1) (Bresenham), `thickness` pixels wide.
-    public mutating func drawLine(x0: Int, y0: Int, x1: Int, y1: Int, thickness: Int = 1,
-                                  _ colour: RGB) {
+    public mutating func drawLine(
+        x0: Int, y0: Int, x1: Int, y1: Int, thickness: Int = 1,
+        _ colour: RGB
+    ) {
         let dx = abs(x1 - x0), dy = -abs(y1 - y0)
         let stepX = x0 < x1 ? 1 : -1, stepY = y0 < y1 ? 1 : -1
         var error = dx + dy

@@ -104,8 +104,10 @@ public struct ColorBar: Sendable {
     }
 
     var labels: [(text: String, value: Float)] {
-        var labels = [(formatNumber(colorMap.max), colorMap.max),
-                      (formatNumber(colorMap.min), colorMap.min)]
+        var labels = [
+            (formatNumber(colorMap.max), colorMap.max),
+            (formatNumber(colorMap.min), colorMap.min),
+        ]
         if colorMap.kind == .diverging { labels.append(("0", 0)) }
         return labels
     }
@@ -121,8 +123,9 @@ public struct ColorBar: Sendable {
             // Top row is the maximum.
             let t = height == 1 ? 1 : Float(height - 1 - row) / Float(height - 1)
             let value = colorMap.min + (colorMap.max - colorMap.min) * t
-            canvas.fillRect(x: x, y: y + row, width: barWidth, height: 1,
-                            colorMap.color(for: value))
+            canvas.fillRect(
+                x: x, y: y + row, width: barWidth, height: 1,
+                colorMap.color(for: value))
         }
         canvas.strokeRect(x: x - 1, y: y - 1, width: barWidth + 2, height: height + 2, Theme.axis)
         let textHeight = BitmapFont.capHeight * textScale

@@ -25,11 +25,14 @@ public struct HeatMap: Picture {
     ///   - decimals: decimals of the written values (whole numbers are written without).
     ///   - cellSize: side of a cell in pixels; by default about 320 pixels for the longer side, or
     ///     enough room for the written values.
-    public init(values: [Float], rows: Int, cols: Int, title: String? = nil,
-                colorMap: ColorMap? = nil, showValues: Bool? = nil, decimals: Int = 2,
-                cellSize: Int? = nil, textScale: Int = 2) {
-        precondition(rows > 0 && cols > 0 && values.count == rows * cols,
-                     "HeatMap: \(values.count) values for \(rows)x\(cols)")
+    public init(
+        values: [Float], rows: Int, cols: Int, title: String? = nil,
+        colorMap: ColorMap? = nil, showValues: Bool? = nil, decimals: Int = 2,
+        cellSize: Int? = nil, textScale: Int = 2
+    ) {
+        precondition(
+            rows > 0 && cols > 0 && values.count == rows * cols,
+            "HeatMap: \(values.count) values for \(rows)x\(cols)")
         self.values = values
         self.rows = rows
         self.cols = cols
@@ -43,9 +46,10 @@ public struct HeatMap: Picture {
         if let cellSize {
             self.cellSize = max(1, cellSize)
         } else if written {
-            let widest = values.map {
-                BitmapFont.textWidth(Layout.cellText($0, decimals: decimals), scale: scale)
-            }.max() ?? 0
+            let widest =
+                values.map {
+                    BitmapFont.textWidth(Layout.cellText($0, decimals: decimals), scale: scale)
+                }.max() ?? 0
             self.cellSize = max(widest + 12, 40)
         } else {
             self.cellSize = min(max(320 / max(rows, cols), 2), 48)
@@ -56,15 +60,17 @@ public struct HeatMap: Picture {
         let matrixWidth = cols * cellSize, matrixHeight = rows * cellSize
         let bar = ColorBar(colorMap: colorMap, height: max(matrixHeight, 60), textScale: textScale)
         let top = Theme.margin + Layout.titleHeight(title)
-        let width = max(Theme.margin + matrixWidth + 18 + bar.width + Theme.margin,
-                        Layout.titleWidth(title))
+        let width = max(
+            Theme.margin + matrixWidth + 18 + bar.width + Theme.margin,
+            Layout.titleWidth(title))
         let height = top + max(matrixHeight, bar.height) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
         Layout.drawTitle(title, on: &canvas)
 
         let left = Theme.margin
-        canvas.drawMatrix(values, rows: rows, cols: cols, x: left, y: top, cellWidth: cellSize,
-                          cellHeight: cellSize, colorMap: colorMap)
+        canvas.drawMatrix(
+            values, rows: rows, cols: cols, x: left, y: top, cellWidth: cellSize,
+            cellHeight: cellSize, colorMap: colorMap)
         if showValues {
             for row in 0..<rows {
                 for column in 0..<cols {
@@ -79,17 +85,20 @@ public struct HeatMap: Picture {
             // Thin separators make the cells of a small matrix easy to count.
             for k in 1..<max(rows, cols) {
                 if k < cols {
-                    canvas.fillRect(x: left + k * cellSize, y: top, width: 1, height: matrixHeight,
-                                    Theme.grid)
+                    canvas.fillRect(
+                        x: left + k * cellSize, y: top, width: 1, height: matrixHeight,
+                        Theme.grid)
                 }
                 if k < rows {
-                    canvas.fillRect(x: left, y: top + k * cellSize, width: matrixWidth, height: 1,
-                                    Theme.grid)
+                    canvas.fillRect(
+                        x: left, y: top + k * cellSize, width: matrixWidth, height: 1,
+                        Theme.grid)
                 }
             }
         }
-        canvas.strokeRect(x: left - 1, y: top - 1, width: matrixWidth + 2, height: matrixHeight + 2,
-                          Theme.axis)
+        canvas.strokeRect(
+            x: left - 1, y: top - 1, width: matrixWidth + 2, height: matrixHeight + 2,
+            Theme.axis)
         bar.draw(into: &canvas, x: left + matrixWidth + 18, y: top)
         return canvas
     }

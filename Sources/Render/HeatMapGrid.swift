@@ -23,12 +23,16 @@ public struct HeatMapGrid: Picture {
     ///   - scale: pixels per matrix entry.
     ///   - captions: one short label per map (e.g. the unit number), drawn under it.
     ///   - limit: the shared range is `-limit...limit`; defaults to the largest magnitude.
-    public init(maps: [[Float]], rows: Int, cols: Int, columns: Int = 16, scale: Int = 2,
-                title: String? = nil, captions: [String]? = nil, limit: Float? = nil) {
-        precondition(maps.allSatisfy { $0.count == rows * cols },
-                     "HeatMapGrid: every map must hold \(rows)x\(cols) values")
-        precondition(captions == nil || captions!.count == maps.count,
-                     "HeatMapGrid: \(captions?.count ?? 0) captions for \(maps.count) maps")
+    public init(
+        maps: [[Float]], rows: Int, cols: Int, columns: Int = 16, scale: Int = 2,
+        title: String? = nil, captions: [String]? = nil, limit: Float? = nil
+    ) {
+        precondition(
+            maps.allSatisfy { $0.count == rows * cols },
+            "HeatMapGrid: every map must hold \(rows)x\(cols) values")
+        precondition(
+            captions == nil || captions!.count == maps.count,
+            "HeatMapGrid: \(captions?.count ?? 0) captions for \(maps.count) maps")
         self.maps = maps
         self.rows = rows
         self.cols = cols
@@ -36,7 +40,8 @@ public struct HeatMapGrid: Picture {
         self.scale = max(1, scale)
         self.title = title
         self.captions = captions
-        self.colorMap = limit.map { ColorMap.diverging(limit: $0) }
+        self.colorMap =
+            limit.map { ColorMap.diverging(limit: $0) }
             ?? .diverging(fitting: maps.flatMap { $0 })
     }
 
@@ -51,24 +56,29 @@ public struct HeatMapGrid: Picture {
             gridRows * (tileHeight + captionHeight) + max(gridRows - 1, 0) * gap, 1)
         let bar = ColorBar(colorMap: colorMap, height: min(max(gridHeight, 80), 400))
         let top = Theme.margin + Layout.titleHeight(title)
-        let width = max(Theme.margin + gridWidth + 20 + bar.width + Theme.margin,
-                        Layout.titleWidth(title))
+        let width = max(
+            Theme.margin + gridWidth + 20 + bar.width + Theme.margin,
+            Layout.titleWidth(title))
         let height = top + max(gridHeight, bar.height) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
         Layout.drawTitle(title, on: &canvas)
 
         for (index, map) in maps.enumerated() {
-            let x = Theme.margin + (index % columns) * (cellWidth + gap)
+            let x =
+                Theme.margin + (index % columns) * (cellWidth + gap)
                 + (cellWidth - tileWidth) / 2
             let y = top + (index / columns) * (tileHeight + captionHeight + gap)
-            canvas.drawMatrix(map, rows: rows, cols: cols, x: x, y: y, cellWidth: scale,
-                              cellHeight: scale, colorMap: colorMap)
+            canvas.drawMatrix(
+                map, rows: rows, cols: cols, x: x, y: y, cellWidth: scale,
+                cellHeight: scale, colorMap: colorMap)
             // A faint frame, so a tile whose edges are near zero (white) keeps its shape.
-            canvas.strokeRect(x: x - 1, y: y - 1, width: tileWidth + 2, height: tileHeight + 2,
-                              Theme.grid)
+            canvas.strokeRect(
+                x: x - 1, y: y - 1, width: tileWidth + 2, height: tileHeight + 2,
+                Theme.grid)
             if let caption = captions?[index] {
-                canvas.drawText(caption, centerX: x + tileWidth / 2, y: y + tileHeight + 2,
-                                color: Theme.faintInk)
+                canvas.drawText(
+                    caption, centerX: x + tileWidth / 2, y: y + tileHeight + 2,
+                    color: Theme.faintInk)
             }
         }
         bar.draw(into: &canvas, x: Theme.margin + gridWidth + 20, y: top)

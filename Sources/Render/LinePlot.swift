@@ -19,8 +19,10 @@ public struct LinePlot: Picture {
         public var style: Style
 
         /// `x` and `y` pair up index for index; `color` defaults to the theme's next colour.
-        public init(name: String, x: [Float], y: [Float], color: RGB? = nil,
-                    style: Style = .line) {
+        public init(
+            name: String, x: [Float], y: [Float], color: RGB? = nil,
+            style: Style = .line
+        ) {
             precondition(x.count == y.count, "Series \(name): \(x.count) x for \(y.count) y")
             self.name = name
             self.x = x
@@ -31,8 +33,9 @@ public struct LinePlot: Picture {
 
         /// y against 1, 2, 3, ... (for example a loss per epoch).
         public init(name: String, y: [Float], color: RGB? = nil, style: Style = .line) {
-            self.init(name: name, x: (0..<y.count).map { Float($0 + 1) }, y: y, color: color,
-                      style: style)
+            self.init(
+                name: name, x: (0..<y.count).map { Float($0 + 1) }, y: y, color: color,
+                style: style)
         }
     }
 
@@ -49,10 +52,12 @@ public struct LinePlot: Picture {
     /// - Parameters:
     ///   - width, height: size of the whole picture in pixels.
     ///   - xRange, yRange: fixed axis ranges (widened to nice ticks); default to the data.
-    public init(series: [Series], title: String? = nil, xLabel: String? = nil,
-                yLabel: String? = nil, width: Int = 720, height: Int = 440,
-                xRange: ClosedRange<Float>? = nil, yRange: ClosedRange<Float>? = nil,
-                textScale: Int = 2) {
+    public init(
+        series: [Series], title: String? = nil, xLabel: String? = nil,
+        yLabel: String? = nil, width: Int = 720, height: Int = 440,
+        xRange: ClosedRange<Float>? = nil, yRange: ClosedRange<Float>? = nil,
+        textScale: Int = 2
+    ) {
         self.series = series
         self.title = title
         self.xLabel = xLabel
@@ -90,30 +95,39 @@ public struct LinePlot: Picture {
                 if series[index].style != .line {
                     canvas.fillCircle(x: x + 9, y: middle, radius: 3, color(of: index))
                 }
-                x = canvas.drawText(series[index].name, x: x + 24, y: top, scale: s,
-                                    color: Theme.ink) + 16
+                x =
+                    canvas.drawText(
+                        series[index].name, x: x + 24, y: top, scale: s,
+                        color: Theme.ink) + 16
             }
             top += lineHeight + 10
         }
 
         // Ranges and ticks.
         let points = series.flatMap { zip($0.x, $0.y) }.filter { $0.0.isFinite && $0.1.isFinite }
-        let xScale = NiceScale(min: Double(xRange?.lowerBound ?? points.map(\.0).min() ?? 0),
-                               max: Double(xRange?.upperBound ?? points.map(\.0).max() ?? 1))
-        let yScale = NiceScale(min: Double(yRange?.lowerBound ?? points.map(\.1).min() ?? 0),
-                               max: Double(yRange?.upperBound ?? points.map(\.1).max() ?? 1))
+        let xScale = NiceScale(
+            min: Double(xRange?.lowerBound ?? points.map(\.0).min() ?? 0),
+            max: Double(xRange?.upperBound ?? points.map(\.0).max() ?? 1))
+        let yScale = NiceScale(
+            min: Double(yRange?.lowerBound ?? points.map(\.1).min() ?? 0),
+            max: Double(yRange?.upperBound ?? points.map(\.1).max() ?? 1))
         let yLabels = yScale.ticks.map { yScale.label($0) }
         let yLabelWidth = yLabels.map { BitmapFont.textWidth($0, scale: s) }.max() ?? 0
 
         // The plot area.
         // A short y label ("y", "p") reads best upright; a longer one is turned.
         let uprightYLabel = (yLabel?.count ?? 0) <= 2
-        let axisTitleRoom = yLabel.map {
-            uprightYLabel ? BitmapFont.textWidth($0, scale: s) + 10 : lineHeight + 8 } ?? 0
+        let axisTitleRoom =
+            yLabel.map {
+                uprightYLabel ? BitmapFont.textWidth($0, scale: s) + 10 : lineHeight + 8
+            } ?? 0
         let left = Theme.margin + axisTitleRoom + yLabelWidth + 8
         let bottomRoom = lineHeight + 8 + (xLabel == nil ? 0 : lineHeight + 8)
-        let right = width - Theme.margin - BitmapFont.textWidth(xScale.ticks.last.map {
-            xScale.label($0) } ?? "", scale: s) / 2
+        let right =
+            width - Theme.margin - BitmapFont.textWidth(
+                xScale.ticks.last.map {
+                    xScale.label($0)
+                } ?? "", scale: s) / 2
         let bottom = height - Theme.margin - bottomRoom
         let plotWidth = max(right - left, 20), plotHeight = max(bottom - top, 20)
         // Data stays `pad` pixels inside the frame, so points on the range's edge show whole.
@@ -128,13 +142,20 @@ public struct LinePlot: Picture {
 
         // Grid and series go on a canvas the size of the plot area, which clips them.
         var area = Canvas(width: plotWidth, height: plotHeight, background: Theme.background)
-        for tick in xScale.ticks { area.fillRect(x: px(tick), y: 0, width: 1, height: plotHeight,
-                                                 Theme.grid) }
-        for tick in yScale.ticks { area.fillRect(x: 0, y: py(tick), width: plotWidth, height: 1,
-                                                 Theme.grid) }
+        for tick in xScale.ticks {
+            area.fillRect(
+                x: px(tick), y: 0, width: 1, height: plotHeight,
+                Theme.grid)
+        }
+        for tick in yScale.ticks {
+            area.fillRect(
+                x: 0, y: py(tick), width: plotWidth, height: 1,
+                Theme.grid)
+        }
         if yScale.lower < 0 && yScale.upper > 0 {
-            area.fillRect(x: 0, y: py(0), width: plotWidth, height: 1,
-                          Theme.axis.mixed(with: .white, 0.5))
+            area.fillRect(
+                x: 0, y: py(0), width: plotWidth, height: 1,
+                Theme.axis.mixed(with: .white, 0.5))
         }
         for (index, one) in series.enumerated() {
             let colour = color(of: index)
@@ -143,8 +164,9 @@ public struct LinePlot: Picture {
                 guard x.isFinite && y.isFinite else { previous = nil; continue }
                 let point = (px(Double(x)), py(Double(y)))
                 if one.style != .points, let previous {
-                    area.drawLine(x0: previous.0, y0: previous.1, x1: point.0, y1: point.1,
-                                  thickness: 2, colour)
+                    area.drawLine(
+                        x0: previous.0, y0: previous.1, x1: point.0, y1: point.1,
+                        thickness: 2, colour)
                 }
                 if one.style != .line || one.x.count == 1 {
                     area.fillCircle(x: point.0, y: point.1, radius: 3, colour)
@@ -153,34 +175,40 @@ public struct LinePlot: Picture {
             }
         }
         canvas.draw(area, x: left, y: top)
-        canvas.strokeRect(x: left - 1, y: top - 1, width: plotWidth + 2, height: plotHeight + 2,
-                          Theme.axis)
+        canvas.strokeRect(
+            x: left - 1, y: top - 1, width: plotWidth + 2, height: plotHeight + 2,
+            Theme.axis)
 
         // Ticks and their labels.
         let capHeight = BitmapFont.capHeight * s
         for (tick, label) in zip(yScale.ticks, yLabels) {
             let y = top + py(tick)
             canvas.fillRect(x: left - 5, y: y, width: 4, height: 1, Theme.axis)
-            canvas.drawText(label, x: left - 8 - BitmapFont.textWidth(label, scale: s),
-                            y: y - capHeight / 2, scale: s, color: Theme.faintInk)
+            canvas.drawText(
+                label, x: left - 8 - BitmapFont.textWidth(label, scale: s),
+                y: y - capHeight / 2, scale: s, color: Theme.faintInk)
         }
         for tick in xScale.ticks {
             let x = left + px(tick)
             canvas.fillRect(x: x, y: top + plotHeight + 1, width: 1, height: 4, Theme.axis)
-            canvas.drawText(xScale.label(tick), centerX: x, y: top + plotHeight + 8, scale: s,
-                            color: Theme.faintInk)
+            canvas.drawText(
+                xScale.label(tick), centerX: x, y: top + plotHeight + 8, scale: s,
+                color: Theme.faintInk)
         }
         if let xLabel {
-            canvas.drawText(xLabel, centerX: left + plotWidth / 2,
-                            y: top + plotHeight + 8 + lineHeight + 8, scale: s, color: Theme.ink)
+            canvas.drawText(
+                xLabel, centerX: left + plotWidth / 2,
+                y: top + plotHeight + 8 + lineHeight + 8, scale: s, color: Theme.ink)
         }
         if let yLabel, uprightYLabel {
-            canvas.drawText(yLabel, x: Theme.margin, y: top + (plotHeight - capHeight) / 2,
-                            scale: s, color: Theme.ink)
+            canvas.drawText(
+                yLabel, x: Theme.margin, y: top + (plotHeight - capHeight) / 2,
+                scale: s, color: Theme.ink)
         } else if let yLabel {
             let length = BitmapFont.textWidth(yLabel, scale: s)
-            canvas.drawTextUpward(yLabel, x: Theme.margin, y: top + (plotHeight - length) / 2,
-                                  scale: s, color: Theme.ink)
+            canvas.drawTextUpward(
+                yLabel, x: Theme.margin, y: top + (plotHeight - length) / 2,
+                scale: s, color: Theme.ink)
         }
         return canvas
     }

@@ -111,8 +111,9 @@ public enum PNGFile {
         let written = pixels.withUnsafeBytes { buffer in
             if let colormap {
                 return colormap.withUnsafeBytes { map in
-                    png_image_write_to_file(&image, temporary, 0, buffer.baseAddress, stride,
-                                            map.baseAddress)
+                    png_image_write_to_file(
+                        &image, temporary, 0, buffer.baseAddress, stride,
+                        map.baseAddress)
                 }
             }
             return png_image_write_to_file(&image, temporary, 0, buffer.baseAddress, stride, nil)
@@ -165,8 +166,9 @@ public enum PNGFile {
     public static func readGrey(_ path: String, background: UInt8 = 255) throws(PNGError)
         -> GreyImage
     {
-        let (width, height, pixels) = try read(path, format: formatGrey, channels: 1,
-                                               background: background)
+        let (width, height, pixels) = try read(
+            path, format: formatGrey, channels: 1,
+            background: background)
         return GreyImage(width: width, height: height, pixels: pixels)
     }
 
@@ -197,15 +199,18 @@ public enum PNGFile {
         let height = Int(image.height)
         image.format = format
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        var backgroundColour = png_color(red: background ?? 0, green: background ?? 0,
-                                         blue: background ?? 0)
+        var backgroundColour = png_color(
+            red: background ?? 0, green: background ?? 0,
+            blue: background ?? 0)
         let finished = pixels.withUnsafeMutableBytes { buffer in
             if background != nil {
-                return png_image_finish_read(&image, &backgroundColour, buffer.baseAddress,
-                                             Int32(width * channels), nil)
+                return png_image_finish_read(
+                    &image, &backgroundColour, buffer.baseAddress,
+                    Int32(width * channels), nil)
             }
-            return png_image_finish_read(&image, nil, buffer.baseAddress,
-                                         Int32(width * channels), nil)
+            return png_image_finish_read(
+                &image, nil, buffer.baseAddress,
+                Int32(width * channels), nil)
         }
         if finished == 0 {
             let reason = message(of: &image)

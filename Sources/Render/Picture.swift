@@ -32,8 +32,9 @@ enum Layout {
     /// Draws the title centred at the top margin.
     static func drawTitle(_ title: String?, on canvas: inout Canvas) {
         guard let title, !title.isEmpty else { return }
-        canvas.drawText(title, centerX: canvas.width / 2, y: Theme.margin, scale: Theme.titleScale,
-                        color: Theme.ink)
+        canvas.drawText(
+            title, centerX: canvas.width / 2, y: Theme.margin, scale: Theme.titleScale,
+            color: Theme.ink)
     }
 
     /// The text written in a matrix cell: whole numbers without decimals, others with `decimals`.
@@ -50,8 +51,10 @@ enum Layout {
     }
 
     /// Draws `text` centred in the box (x, y, width, height).
-    static func drawCentered(_ text: String, in canvas: inout Canvas, x: Int, y: Int, width: Int,
-                             height: Int, scale: Int, color: RGB) {
+    static func drawCentered(
+        _ text: String, in canvas: inout Canvas, x: Int, y: Int, width: Int,
+        height: Int, scale: Int, color: RGB
+    ) {
         let top = y + (height - BitmapFont.capHeight * scale) / 2
         canvas.drawText(text, centerX: x + width / 2, y: top, scale: scale, color: color)
     }

@@ -43,9 +43,13 @@ struct BenchCommand: ParsableCommand {
             let (median, best) = gemmGFLOPS(size: size, threads: threads, repeats: quick ? 2 : repeats)
             gflopsByThreads[threads] = median
             report.figure(
-                ["bench": "gemm", "m": size, "n": size, "k": size, "threads": threads, "gflops": round1(median),
-                 "gflops_best": round1(best), "kernel": kernel],
-                human: "gemm \(size)^3, \(threads) thread\(threads == 1 ? "" : "s"): \(round1(median)) GFLOP/s median (best \(round1(best)))")
+                [
+                    "bench": "gemm", "m": size, "n": size, "k": size, "threads": threads, "gflops": round1(median),
+                    "gflops_best": round1(best), "kernel": kernel,
+                ],
+                human:
+                    "gemm \(size)^3, \(threads) thread\(threads == 1 ? "" : "s"): \(round1(median)) GFLOP/s median (best \(round1(best)))"
+            )
         }
         BLASKernel.threads = 1
 
@@ -61,17 +65,21 @@ struct BenchCommand: ParsableCommand {
             medians[threads] = median
             let floor = Double(images) * flopsPerImage / ((gflopsByThreads[threads] ?? 1) * 1e9)
             report.figure(
-                ["bench": "epoch", "model": "784-128-10", "batch": 64, "epochs": sorted.count, "images": images,
-                 "data": source.name, "seconds_median": round4(median), "seconds_min": round4(sorted[0]),
-                 "seconds_max": round4(sorted[sorted.count - 1]), "images_per_second": Int(Double(images) / median),
-                 "floor_seconds": round4(floor), "threads": threads],
-                human: "epoch 784-128-10, batch 64, \(images) \(source.name) images, \(threads) thread\(threads == 1 ? "" : "s"): "
+                [
+                    "bench": "epoch", "model": "784-128-10", "batch": 64, "epochs": sorted.count, "images": images,
+                    "data": source.name, "seconds_median": round4(median), "seconds_min": round4(sorted[0]),
+                    "seconds_max": round4(sorted[sorted.count - 1]), "images_per_second": Int(Double(images) / median),
+                    "floor_seconds": round4(floor), "threads": threads,
+                ],
+                human:
+                    "epoch 784-128-10, batch 64, \(images) \(source.name) images, \(threads) thread\(threads == 1 ? "" : "s"): "
                     + "\(round4(median)) s median (min \(round4(sorted[0])), max \(round4(sorted[sorted.count - 1])), "
                     + "\(sorted.count) epochs), \(Int(Double(images) / median)) images/s; "
                     + "floor at the \(threads)-thread GEMM rate \(round4(floor)) s")
         }
         if let one = medians[1], let two = medians[2] {
-            report.figure(["bench": "epoch_speedup", "threads": 2, "ratio": round3(one / two)],
+            report.figure(
+                ["bench": "epoch_speedup", "threads": 2, "ratio": round3(one / two)],
                 human: "second thread speeds an epoch up \(round3(one / two))x")
         }
 
@@ -79,8 +87,10 @@ struct BenchCommand: ParsableCommand {
         //    same sgemm + bias add called directly. Equal times mean the hook compiled away.
         let (direct, traced) = tracerOverhead(repeats: quick ? 50 : 2000)
         report.figure(
-            ["bench": "tracer_overhead", "op": "dense 64x784x128", "direct_us": round3(direct * 1e6),
-             "no_op_tracer_us": round3(traced * 1e6), "ratio": round3(traced / direct)],
+            [
+                "bench": "tracer_overhead", "op": "dense 64x784x128", "direct_us": round3(direct * 1e6),
+                "no_op_tracer_us": round3(traced * 1e6), "ratio": round3(traced / direct),
+            ],
             human: "dense forward 64x784 -> 128: direct \(round3(direct * 1e6)) us, through the no-op tracer "
                 + "\(round3(traced * 1e6)) us (ratio \(round3(traced / direct)))")
     }
@@ -107,7 +117,8 @@ struct BenchCommand: ParsableCommand {
         let network = Network(layerSizes: [784, 128, 10])
         var random = SeededRandom(seed: 1)
         network.initialize(.he, random: &random)
-        let trainer = Trainer(network: network, loss: .softmaxCrossEntropy,
+        let trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy,
             optimizer: SGD(learningRate: 0.1, parameterCount: network.parameterCount), batchSize: 64, shards: 2,
             threads: threads)
         var batches = MiniBatches(exampleCount: source.count, batchSize: 64, seed: 1)
@@ -127,15 +138,23 @@ struct BenchCommand: ParsableCommand {
         let z = FloatBuffer(count: 64 * 128)
         for i in 0..<x.count { x.base[i] = random.nextUnitFloat() }
         for i in 0..<w.count { w.base[i] = random.uniform(-0.1, 0.1) }
-        let (xv, wv, bv, zv) = (x.view(rows: 64, cols: 784), w.view(rows: 784, cols: 128), b.view(rows: 1, cols: 128),
-            z.view(rows: 64, cols: 128))
+        let (xv, wv, bv, zv) = (
+            x.view(rows: 64, cols: 784), w.view(rows: 784, cols: 128), b.view(rows: 1, cols: 128),
+            z.view(rows: 64, cols: 128)
+        )
         let names = DenseNames(layer: 0, layerCount: 2)
         var direct: [Double] = [], traced: [Double] = []
         for _ in 0..<repeats {  // interleaved, so drift in the machine's speed hits both alike
-            direct.append(timed { matrixProduct(zv, xv, wv); addBias(zv, bv) })
-            traced.append(timed {
-                denseForward(z: zv, input: xv, weights: wv, bias: bv, kernel: .blas, names: names, layer: 1, tracer: NoTracer())
-            })
+            direct.append(
+                timed {
+                    matrixProduct(zv, xv, wv); addBias(zv, bv)
+                })
+            traced.append(
+                timed {
+                    denseForward(
+                        z: zv, input: xv, weights: wv, bias: bv, kernel: .blas, names: names, layer: 1,
+                        tracer: NoTracer())
+                })
         }
         direct.sort()
         traced.sort()

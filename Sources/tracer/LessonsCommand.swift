@@ -15,7 +15,9 @@ struct LessonRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder for the outputs (trace.txt, trace.jsonl, pictures).", valueName: "DIR"))
     var out = "output"
 
-    @Option(help: ArgumentHelp("Folder of lesson files (default: ./lessons, else the one beside the tracer's package).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of lesson files (default: ./lessons, else the one beside the tracer's package).", valueName: "DIR"))
     var lessonsDir: String?
 }
 
@@ -29,8 +31,10 @@ enum LessonPrinting {
     static func run(_ numbers: (LessonContext) throws -> [Int], options: LessonRunOptions) throws {
         do {
             let context = try context(lessonsDir: options.lessonsDir)
-            let style = TextStyle(width: terminalWidth(), colour: !options.json && isatty(STDOUT_FILENO) == 1
-                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, quiet: options.quiet)
+            let style = TextStyle(
+                width: terminalWidth(),
+                colour: !options.json && isatty(STDOUT_FILENO) == 1
+                    && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, quiet: options.quiet)
             let output = URL(fileURLWithPath: options.out)
             for (position, number) in try numbers(context).enumerated() {
                 let trace = try LessonRunner.run(number, context: context)
@@ -54,7 +58,9 @@ enum LessonPrinting {
 
     /// `COLUMNS`, else the terminal's width, else 80.
     static func terminalWidth() -> Int {
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
         return 80

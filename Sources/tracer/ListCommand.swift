@@ -3,9 +3,12 @@ import ArgumentParser
 import Lessons
 
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the lessons with their titles.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the lessons with their titles.")
 
-    @Option(help: ArgumentHelp("Folder of lesson files (default: ./lessons, else the one beside the tracer's package).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of lesson files (default: ./lessons, else the one beside the tracer's package).", valueName: "DIR"))
     var lessonsDir: String?
 
     func run() throws {

@@ -2,13 +2,15 @@
 // weights gives a trace with the right new values.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct EditedLessonTests {
     @Test func editedPixelsAndWeightsChangeTheDotProduct() throws {
         let folder = try temporaryLessonsCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try edit(folder, "06-dot-product.md", replacing: "  - [3, 0, 1]\n  - [5, 9, 2]\n  - [0, 4, 7]",
+        try edit(
+            folder, "06-dot-product.md", replacing: "  - [3, 0, 1]\n  - [5, 9, 2]\n  - [0, 4, 7]",
             with: "  - [1, 2, 3]\n  - [4, 5, 6]\n  - [7, 8, 9]")
         try edit(folder, "06-dot-product.md", replacing: "bias: -0.15", with: "bias: 0.5")
         try edit(folder, "06-dot-product.md", replacing: "  - [0.1, -0.2, 0.3]", with: "  - [1, 1, 1]")

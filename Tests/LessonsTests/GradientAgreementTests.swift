@@ -1,6 +1,7 @@
 // Lesson 8 (nudging) against lesson 9 (backpropagation): the same parameters, the same slopes.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct GradientAgreementTests {
@@ -10,7 +11,8 @@ import Testing
         #expect(nudged.count == 23)  // 9*2 + 2 + 2*1 + 1 parameters
         #expect(backprop.count == nudged.count)
         for numeric in nudged {
-            let twin = try #require(backprop.first { $0.param == numeric.param && $0.index == numeric.index },
+            let twin = try #require(
+                backprop.first { $0.param == numeric.param && $0.index == numeric.index },
                 "no backprop gradient for \(numeric.label)")
             let a = numeric.value.numbers[0], b = twin.value.numbers[0]
             // Relative error 1e-3, with an absolute floor of 1e-3 for gradients near zero: central

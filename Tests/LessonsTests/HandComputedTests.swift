@@ -2,6 +2,7 @@
 // Tolerances are for Float32 rounding of a handful of operations.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct HandComputedTests {
@@ -12,8 +13,8 @@ import Testing
         #expect(isClose(z[0], 0.35, absolute: 1e-6))
         // Several: 3*0.1 + 0*(-0.2) + 1*0.3 + 0.05 = 0.3 + 0 + 0.3 + 0.05 = 0.65.
         #expect(isClose(z[1], 0.65, absolute: 1e-6))
-        #expect(isClose(value(trace, "product", label: "x1*w1"), 0, absolute: 0))          // 0*(-0.2)
-        #expect(isClose(value(trace, "product", label: "x2*w2"), 0.3, absolute: 1e-7))     // 1*0.3
+        #expect(isClose(value(trace, "product", label: "x1*w1"), 0, absolute: 0))  // 0*(-0.2)
+        #expect(isClose(value(trace, "product", label: "x2*w2"), 0.3, absolute: 1e-7))  // 1*0.3
     }
 
     @Test func lesson5Flattening() throws {

@@ -2,6 +2,7 @@
 // expected: bad YAML, a missing field, a wrong count, a string where a number belongs.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct MalformedLessonTests {
@@ -39,7 +40,8 @@ import Testing
         #expect(short.line == 7)  // file lines: 1 "---", 2 title, 3 comment, 4 "pixels:", 5-7 the rows
         #expect(short.description.contains("expected a row of 3 numbers, found a list of 2"))
         // Eight pixels in one flat list.
-        let flat = try #require(try failure(replacing: "  - [3, 0, 1]\n  - [5, 9, 2]\n  - [0, 4, 7]", with: "  [3, 0, 1, 5, 9, 2, 0, 4]"))
+        let flat = try #require(
+            try failure(replacing: "  - [3, 0, 1]\n  - [5, 9, 2]\n  - [0, 4, 7]", with: "  [3, 0, 1, 5, 9, 2, 0, 4]"))
         #expect(flat.field == "pixels")
         #expect(flat.description.contains("expected 3 rows of 3 numbers, found a list of 8"))
     }

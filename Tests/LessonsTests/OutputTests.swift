@@ -2,6 +2,7 @@
 // files a lesson run writes.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct OutputTests {
@@ -9,7 +10,8 @@ import Testing
     func jsonLinesParse(_ number: Int) throws {
         let trace = try runLesson(number)
         for line in TraceJSON.render(trace).split(separator: "\n") {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             #expect(object["lesson"] as? Int == number)
             #expect(object["step"] is String && object["label"] is String && object["value"] != nil)
             #expect(line.hasPrefix("{\"lesson\":\(number),\"step\":"))
@@ -19,15 +21,20 @@ import Testing
     @Test func stableStepNames() throws {
         var names: Set<String> = []
         for number in 1...12 { names.formUnion(try runLesson(number).steps.map(\.name)) }
-        for name in ["input", "weights", "bias", "product", "z", "activation", "output", "target", "loss",
-                     "gradient_numeric", "gradient_backprop", "update"] {
+        for name in [
+            "input", "weights", "bias", "product", "z", "activation", "output", "target", "loss",
+            "gradient_numeric", "gradient_backprop", "update",
+        ] {
             #expect(names.contains(name), "no step named \(name)")
         }
     }
 
     @Test func issueExampleLine() throws {
         let line = TraceJSON.render(try runLesson(6)).split(separator: "\n").first { $0.contains("\"product\"") }
-        #expect(line == #"{"lesson":6,"step":"product","index":[0],"layer":1,"label":"x0*w0","value":0.3,"formula":"3*0.1"}"#)
+        #expect(
+            line
+                == #"{"lesson":6,"step":"product","index":[0],"layer":1,"label":"x0*w0","value":0.3,"formula":"3*0.1"}"#
+        )
     }
 
     @Test func updatesCarryParamIndexAndIteration() throws {
@@ -46,7 +53,9 @@ import Testing
         #expect(text == TraceText.render(trace, style: TextStyle()))
         let json = try String(contentsOf: folder.appendingPathComponent("trace.jsonl"), encoding: .utf8)
         #expect(json == TraceJSON.render(trace))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasSuffix(".txt") && !$0.hasSuffix(".jsonl") && !$0.hasSuffix(".png") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            !$0.hasSuffix(".txt") && !$0.hasSuffix(".jsonl") && !$0.hasSuffix(".png")
+        }
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 

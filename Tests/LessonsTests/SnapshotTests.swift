@@ -2,6 +2,7 @@
 // purpose with NEURALTRACER_RECORD_SNAPSHOTS=1; a missing snapshot fails rather than recording.
 import Foundation
 import Testing
+
 @testable import Lessons
 
 @Suite struct SnapshotTests {
@@ -18,13 +19,16 @@ import Testing
             return
         }
         guard let recorded = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("No snapshot \(url.lastPathComponent); record it with NEURALTRACER_RECORD_SNAPSHOTS=1 swift test --filter LessonsTests, then review it")
+            Issue.record(
+                "No snapshot \(url.lastPathComponent); record it with NEURALTRACER_RECORD_SNAPSHOTS=1 swift test --filter LessonsTests, then review it"
+            )
             return
         }
         if recorded != text {
             let got = text.components(separatedBy: "\n"), want = recorded.components(separatedBy: "\n")
             let line = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
-            Issue.record("""
+            Issue.record(
+                """
                 Lesson \(number)'s trace differs from \(url.lastPathComponent) at line \(line + 1):
                   snapshot: \(line < want.count ? want[line] : "(end)")
                   now:      \(line < got.count ? got[line] : "(end)")

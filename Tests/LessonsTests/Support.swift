@@ -3,17 +3,20 @@
 import Foundation
 import NeuralCore
 import Testing
+
 @testable import Lessons
 
 /// The repository root: Tests/LessonsTests/Support.swift is three levels below it.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 let lessonsDirectory = repositoryRoot.appendingPathComponent("lessons")
 let snapshotsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
 /// A context on `directory` (the repository's lessons by default) with no MNIST, so lesson 13's
 /// trace does not depend on the machine.
 func lessonContext(_ directory: URL = lessonsDirectory) throws -> LessonContext {
-    LessonContext(catalog: try LessonCatalog(directory: directory),
+    LessonContext(
+        catalog: try LessonCatalog(directory: directory),
         mnistDirectory: URL(fileURLWithPath: "/nonexistent/neuraltracer-test-mnist"))
 }
 

@@ -1,7 +1,7 @@
+import NeuralCore
 // Every backward pass against central finite differences on random inputs of odd shapes.
 // The probe loss is L = sum(G .* f(X)) for a fixed random G, so the backward is fed dY = G.
 import Testing
-import NeuralCore
 
 /// Central differences of L(X) = sum(G .* f(X)) with respect to every entry of X, accumulated in
 /// Double so that the only error left is Float's in f itself.
@@ -18,11 +18,12 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
 @Suite struct BackwardTests {
     @Test func biasBackward() {
         let z = randomMatrix(3, 5, seed: 11), bias = randomMatrix(1, 5, seed: 12), g = randomMatrix(3, 5, seed: 13)
-        let numeric = numericGradient(of: { b in
-            var out = z
-            b.withView { bv in out.withMutableView { addBias($0, bv) } }
-            return out
-        }, at: bias, probe: g, h: 1e-2)
+        let numeric = numericGradient(
+            of: { b in
+                var out = z
+                b.withView { bv in out.withMutableView { addBias($0, bv) } }
+                return out
+            }, at: bias, probe: g, h: 1e-2)
         var dBias = Matrix(rows: 1, cols: 5)
         g.withView { gv in dBias.withMutableView { addBiasBackward(dBias: $0, dZ: gv) } }
         #expect(maxDifference(numeric, dBias.values) < 1e-3)  // linear: rounding only
@@ -42,11 +43,17 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         let numeric = numericGradient(of: forward, at: x, probe: g, h: 1e-3)
         let a = forward(x)
         var dZ = Matrix(rows: 7, cols: 1)
-        x.withView { zv in a.withView { av in g.withView { gv in
-            dZ.withMutableView { activation.backward(dZ: $0, dActivation: gv, z: zv, activation: av) }
-        } } }
+        x.withView { zv in
+            a.withView { av in
+                g.withView { gv in
+                    dZ.withMutableView { activation.backward(dZ: $0, dActivation: gv, z: zv, activation: av) }
+                }
+            }
+        }
         // h = 1e-3 on Float values near 1: truncation ~1e-7, rounding ~6e-8/1e-3: 1e-3 is ample.
-        for i in 0..<x.count { #expect(isClose(numeric[i], dZ.values[i], absolute: 1e-3, relative: 1e-2), "\(activation) \(i)") }
+        for i in 0..<x.count {
+            #expect(isClose(numeric[i], dZ.values[i], absolute: 1e-3, relative: 1e-2), "\(activation) \(i)")
+        }
     }
 
     @Test(arguments: [Loss.meanSquaredError, .softmaxCrossEntropy])
@@ -56,15 +63,26 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         let target = loss == .softmaxCrossEntropy ? oneHot([4, 0, 2], count: 5) : randomMatrix(3, 5, seed: 32)
         var probabilities = Matrix(rows: 3, cols: 5)
         func value(_ y: Matrix) -> Double {
-            y.withView { yv in target.withView { tv in probabilities.withMutableView { pv in
-                Double(loss.forward(output: yv, target: tv, probabilities: pv, batchSize: 3, tracer: NoTracer()))
-            } } }
+            y.withView { yv in
+                target.withView { tv in
+                    probabilities.withMutableView { pv in
+                        Double(
+                            loss.forward(output: yv, target: tv, probabilities: pv, batchSize: 3, tracer: NoTracer()))
+                    }
+                }
+            }
         }
         _ = value(x)
         var dOutput = Matrix(rows: 3, cols: 5)
-        x.withView { yv in target.withView { tv in probabilities.withView { pv in
-            dOutput.withMutableView { loss.backward(dOutput: $0, output: yv, target: tv, probabilities: pv, batchSize: 3) }
-        } } }
+        x.withView { yv in
+            target.withView { tv in
+                probabilities.withView { pv in
+                    dOutput.withMutableView {
+                        loss.backward(dOutput: $0, output: yv, target: tv, probabilities: pv, batchSize: 3)
+                    }
+                }
+            }
+        }
         let h: Float = 1e-2
         for i in 0..<x.count {
             var plus = x, minus = x
@@ -80,17 +98,29 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         let logits = Matrix([[1e4, 0, -1e4], [-1e4, 1e4, 1e4]])
         let target = oneHot([1, 2], count: 3)
         var probabilities = Matrix(rows: 2, cols: 3), dLogits = Matrix(rows: 2, cols: 3)
-        let loss = logits.withView { y in target.withView { t in probabilities.withMutableView { p in
-            Loss.softmaxCrossEntropy.forward(output: y, target: t, probabilities: p, batchSize: 2, tracer: NoTracer())
-        } } }
-        logits.withView { y in target.withView { t in probabilities.withView { p in dLogits.withMutableView {
-            Loss.softmaxCrossEntropy.backward(dOutput: $0, output: y, target: t, probabilities: p, batchSize: 2)
-        } } } }
+        let loss = logits.withView { y in
+            target.withView { t in
+                probabilities.withMutableView { p in
+                    Loss.softmaxCrossEntropy.forward(
+                        output: y, target: t, probabilities: p, batchSize: 2, tracer: NoTracer())
+                }
+            }
+        }
+        logits.withView { y in
+            target.withView { t in
+                probabilities.withView { p in
+                    dLogits.withMutableView {
+                        Loss.softmaxCrossEntropy.backward(
+                            dOutput: $0, output: y, target: t, probabilities: p, batchSize: 2)
+                    }
+                }
+            }
+        }
         #expect(loss.isFinite)
         // Row 0: class 1 is 1e4 below the top: loss 1e4. Row 1: two tied tops: -log(1/2).
         #expect(isClose(loss, (1e4 + 0.6931472) / 2, absolute: 0, relative: 1e-6))
         #expect(dLogits.values.allSatisfy { $0.isFinite })
-        #expect(isClose(dLogits[0, 0], 0.5, absolute: 1e-6))   // (1 - 0) / 2
+        #expect(isClose(dLogits[0, 0], 0.5, absolute: 1e-6))  // (1 - 0) / 2
         #expect(isClose(dLogits[1, 2], -0.25, absolute: 1e-6))  // (0.5 - 1) / 2
     }
 
@@ -107,12 +137,15 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
                 }
                 let rows = 3
                 let input = randomMatrix(rows, layerSizes[0], seed: 8)
-                let target = loss == .softmaxCrossEntropy
+                let target =
+                    loss == .softmaxCrossEntropy
                     ? oneHot((0..<rows).map { $0 % layerSizes.last! }, count: layerSizes.last!)
                     : randomMatrix(rows, layerSizes.last!, seed: 9)
-                let comparisons = input.withView { x in target.withView { t in
-                    network.checkGradients(input: x, target: t, loss: loss, h: 1e-2)
-                } }
+                let comparisons = input.withView { x in
+                    target.withView { t in
+                        network.checkGradients(input: x, target: t, loss: loss, h: 1e-2)
+                    }
+                }
                 #expect(comparisons.count == network.parameterCount)
                 // Float32 losses, h = 1e-2: differences agree to about 1e-2 relative, except at
                 // a ReLU kink crossed by the nudge, which random data of this size avoids.

@@ -1,7 +1,7 @@
+import NeuralCore
 // The BLAS product against its naive twin, all transpose combinations, odd shapes, random data;
 // and its backward against central finite differences.
 import Testing
-import NeuralCore
 
 @Suite struct MatrixProductTests {
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
@@ -11,21 +11,35 @@ import NeuralCore
             let b = randomMatrix(transposeB ? n : k, transposeB ? k : n, seed: UInt64(n * 100 + k + 1))
             var fast = randomMatrix(m, n, seed: 99)  // beta = 0.5 must blend in the old contents
             var slow = fast
-            a.withView { a in b.withView { b in
-                fast.withMutableView { matrixProduct($0, a, transposeA: transposeA, b, transposeB: transposeB, alpha: 1.5, beta: 0.5, kernel: .blas) }
-                slow.withMutableView { matrixProduct($0, a, transposeA: transposeA, b, transposeB: transposeB, alpha: 1.5, beta: 0.5, kernel: .naive) }
-            } }
+            a.withView { a in
+                b.withView { b in
+                    fast.withMutableView {
+                        matrixProduct(
+                            $0, a, transposeA: transposeA, b, transposeB: transposeB, alpha: 1.5, beta: 0.5,
+                            kernel: .blas)
+                    }
+                    slow.withMutableView {
+                        matrixProduct(
+                            $0, a, transposeA: transposeA, b, transposeB: transposeB, alpha: 1.5, beta: 0.5,
+                            kernel: .naive)
+                    }
+                }
+            }
             // Sums of up to 129 products of numbers below 1: Float rounding stays below 1e-4.
-            #expect(maxDifference(fast.values, slow.values) < 1e-4, "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB)")
+            #expect(
+                maxDifference(fast.values, slow.values) < 1e-4,
+                "\(m)x\(n)x\(k) transposeA \(transposeA) transposeB \(transposeB)")
         }
     }
 
     @Test func naiveProductByHand() {
         // [1 2; 3 4] * [5; 6] = [1*5 + 2*6; 3*5 + 4*6] = [17; 39]
         var out = Matrix(rows: 2, cols: 1)
-        Matrix([[1, 2], [3, 4]]).withView { a in Matrix([[5], [6]]).withView { b in
-            out.withMutableView { matrixProductNaive($0, a, b) }
-        } }
+        Matrix([[1, 2], [3, 4]]).withView { a in
+            Matrix([[5], [6]]).withView { b in
+                out.withMutableView { matrixProductNaive($0, a, b) }
+            }
+        }
         #expect(out.values == [17, 39])
     }
 
@@ -38,11 +52,17 @@ import NeuralCore
             return zip(out.values, g.values).reduce(0.0) { $0 + Double($1.0 * $1.1) }
         }
         var dA = Matrix(rows: 3, cols: 5), dB = Matrix(rows: 5, cols: 7)
-        a.withView { av in b.withView { bv in g.withView { gv in
-            dA.withMutableView { dAv in dB.withMutableView { dBv in
-                matrixProductBackward(dA: dAv, dB: dBv, dOut: gv, a: av, b: bv, kernel: .blas)
-            } }
-        } } }
+        a.withView { av in
+            b.withView { bv in
+                g.withView { gv in
+                    dA.withMutableView { dAv in
+                        dB.withMutableView { dBv in
+                            matrixProductBackward(dA: dAv, dB: dBv, dOut: gv, a: av, b: bv, kernel: .blas)
+                        }
+                    }
+                }
+            }
+        }
         let h: Float = 1e-2  // the loss is linear in each entry: only rounding error remains
         for i in 0..<a.count {
             var plus = a, minus = a

@@ -1,7 +1,7 @@
+import NeuralCore
 // Learning and determinism: XOR is learnt from a fixed seed; the same seed gives the same bits;
 // the recording tracer changes nothing; one thread or two give the same weights.
 import Testing
-import NeuralCore
 
 func xorExamples() -> MatrixExamples {
     MatrixExamples(inputs: Matrix([[0, 0], [0, 1], [1, 0], [1, 1]]), targets: oneHot([0, 1, 1, 0], count: 2))
@@ -27,7 +27,8 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
     var random = SeededRandom(seed: seed)
     network.initialize(.he, random: &random)
     let optimizer = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, parameterCount: network.parameterCount)
-    let trainer = Trainer(network: network, loss: .softmaxCrossEntropy, optimizer: optimizer, batchSize: 8,
+    let trainer = Trainer(
+        network: network, loss: .softmaxCrossEntropy, optimizer: optimizer, batchSize: 8,
         shards: shards, threads: threads)
     var batches = MiniBatches(exampleCount: examples.count, batchSize: 8, seed: seed)
     var done = 0
@@ -41,11 +42,16 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
             for b in 0..<batches.batchCount where done < steps {
                 let indices = Array(batches.indices(ofBatch: b))
                 var input = Matrix(rows: indices.count, cols: 6), target = Matrix(rows: indices.count, cols: 3)
-                input.withMutableView { x in target.withMutableView { t in
-                    indices.withUnsafeBufferPointer { examples.fill(input: x, target: t, indices: $0) }
-                    if let tracer { trainer.step(input: x, target: t, tracer: tracer) }
-                    else { trainer.step(input: x, target: t, tracer: NoTracer()) }
-                } }
+                input.withMutableView { x in
+                    target.withMutableView { t in
+                        indices.withUnsafeBufferPointer { examples.fill(input: x, target: t, indices: $0) }
+                        if let tracer {
+                            trainer.step(input: x, target: t, tracer: tracer)
+                        } else {
+                            trainer.step(input: x, target: t, tracer: NoTracer())
+                        }
+                    }
+                }
                 done += 1
             }
         }
@@ -58,8 +64,10 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
         let network = Network(layerSizes: [2, 8, 2])
         var random = SeededRandom(seed: 1)
         network.initialize(.he, random: &random)
-        let trainer = Trainer(network: network, loss: .softmaxCrossEntropy,
-            optimizer: SGD(learningRate: 0.5, parameterCount: network.parameterCount), batchSize: 4, shards: 1, threads: 1)
+        let trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy,
+            optimizer: SGD(learningRate: 0.5, parameterCount: network.parameterCount), batchSize: 4, shards: 1,
+            threads: 1)
         let batches = MiniBatches(exampleCount: 4, batchSize: 4, seed: 1, shuffle: false)
         let first = trainer.trainEpoch(source: xorExamples(), batches: batches).meanLoss
         var last = first
@@ -111,7 +119,8 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
         let network = Network(layerSizes: [6, 9, 3])
         var random = SeededRandom(seed: 3)
         network.initialize(.he, random: &random)
-        let trainer = Trainer(network: network, loss: .softmaxCrossEntropy,
+        let trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy,
             optimizer: SGD(learningRate: 1e30, parameterCount: network.parameterCount), batchSize: 8)
         var batches = MiniBatches(exampleCount: 37, batchSize: 8, seed: 3)
         var diverged: Int?
@@ -138,7 +147,7 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
         let samples = (0..<20_000).map { _ in Double(random.normal()) }
         let mean = samples.reduce(0, +) / Double(samples.count)
         let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count)
-        #expect(abs(mean) < 0.03)            // standard error 1/sqrt(20000) = 0.007
+        #expect(abs(mean) < 0.03)  // standard error 1/sqrt(20000) = 0.007
         #expect(abs(variance - 1) < 0.05)
     }
 
@@ -152,7 +161,9 @@ func train(steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: D
 
 @Suite struct KernelChoiceTests {
     @Test func prefersAVX512ThenAVX2() {
-        let skylake: Set<String> = ["sse2", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+        let skylake: Set<String> = [
+            "sse2", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl",
+        ]
         #expect(BLASKernel.preferredCoreType(cpuFlags: skylake) == "SkylakeX")
         #expect(BLASKernel.preferredCoreType(cpuFlags: ["sse2", "avx", "avx2", "fma"]) == "Haswell")
         // AVX-512 foundation alone (no BW/DQ/VL, as on Knights Landing) is not enough for SkylakeX.

@@ -1,6 +1,7 @@
 // Tests of the bitmap font: every glyph's ink stays inside its cell, the width formula holds,
 // "->" is one arrow, and turned text stays in its box. Colour and layout are tested elsewhere.
 import Testing
+
 @testable import Render
 
 @Suite struct BitmapFontTests {
@@ -9,7 +10,8 @@ import Testing
         var box: (Int, Int, Int, Int)?
         for y in 0..<canvas.height {
             for x in 0..<canvas.width where canvas[x, y] == ink {
-                box = box.map { (min($0.0, x), min($0.1, y), max($0.2, x), max($0.3, y)) }
+                box =
+                    box.map { (min($0.0, x), min($0.1, y), max($0.2, x), max($0.3, y)) }
                     ?? (x, y, x, y)
             }
         }
@@ -18,7 +20,8 @@ import Testing
 
     @Test(arguments: [1, 3])
     func everyGlyphHasInkOnlyInsideItsCell(scale: Int) {
-        let characters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        let characters =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
             + ".,:;!?()[]{}+-*/=<>_'\"%#|&^~@$\\→η²"
         for character in characters {
             #expect(BitmapFont.hasGlyph(character), "no glyph for \(character)")

@@ -1,6 +1,7 @@
 // Tests of the colour maps (ends, zero point, clamping, NaN), number labels and nice axis
 // scales. Pictures that use them are tested in CompositionTests.swift.
 import Testing
+
 @testable import Render
 
 @Suite struct ColorMapTests {
@@ -84,8 +85,11 @@ import Testing
 
     @Test func labelsHaveNoNegativeZero() {
         let scale = NiceScale(min: -1, max: 1)
-        #expect(scale.ticks.map { scale.label($0) }.contains("0.0") || scale.ticks.map {
-            scale.label($0) }.contains("0"))
+        #expect(
+            scale.ticks.map { scale.label($0) }.contains("0.0")
+                || scale.ticks.map {
+                    scale.label($0)
+                }.contains("0"))
         #expect(!scale.ticks.map { scale.label($0) }.contains("-0"))
     }
 }

@@ -2,6 +2,7 @@
 // and bars. How they look is checked by eye with LookTests.swift.
 import Foundation
 import Testing
+
 @testable import Render
 
 @Suite struct CompositionTests {
@@ -35,9 +36,10 @@ import Testing
 
     @Test func tileGridDrawsBordersAndScaledPixels() {
         let image = GreyImage(width: 28, height: 28, pixels: (0..<784).map { UInt8($0 % 200) })
-        let grid = TileGrid(images: [image, image, image],
-                            captions: ["7", "7 -> 2 (0.93)", "1"],
-                            borders: [Theme.correct, Theme.wrong, nil], scale: 3)
+        let grid = TileGrid(
+            images: [image, image, image],
+            captions: ["7", "7 -> 2 (0.93)", "1"],
+            borders: [Theme.correct, Theme.wrong, nil], scale: 3)
         let canvas = grid.render()
         #expect(grid.columns == 2)
         let step = 28 * 3 + 6 + 10  // image, two borders, gap
@@ -53,8 +55,10 @@ import Testing
         let plots = [
             LinePlot(series: [.init(name: "one", x: [2], y: [5], style: .points)]),
             LinePlot(series: [.init(name: "flat", y: [3, 3, 3, 3])], title: "constant"),
-            LinePlot(series: [.init(name: "neg", x: [-2, -1, 0], y: [-5, -0.5, -7]),
-                              .init(name: "gap", x: [0, 1, 2], y: [1, .nan, 2])]),
+            LinePlot(series: [
+                .init(name: "neg", x: [-2, -1, 0], y: [-5, -0.5, -7]),
+                .init(name: "gap", x: [0, 1, 2], y: [1, .nan, 2]),
+            ]),
             LinePlot(series: []),
         ]
         for plot in plots {

@@ -2,6 +2,7 @@
 // libpng itself (palette, 16-bit, transparency), and bad input. Drawing is tested elsewhere.
 import Foundation
 import Testing
+
 @testable import Render
 
 @Suite struct PNGRoundTripTests {
@@ -75,9 +76,10 @@ import Testing
             let palette: [UInt8] = [0, 0, 0, 255, 255, 255, 128, 128, 128, 255, 0, 0]
             let indices: [UInt8] = [0, 1, 2, 3, 3, 2, 1, 0]
             let path = folder + "/palette.png"
-            try PNGFile.writeRaw(width: 4, height: 2, channels: 1,
-                                 format: PNGFile.formatRGB | PNGFile.flagColormap, pixels: indices,
-                                 colormap: palette, to: path)
+            try PNGFile.writeRaw(
+                width: 4, height: 2, channels: 1,
+                format: PNGFile.formatRGB | PNGFile.flagColormap, pixels: indices,
+                colormap: palette, to: path)
             #expect(try header(path).colourType == 3)  // 3: palette
             let grey = try PNGFile.readGrey(path)
             #expect(grey.width == 4 && grey.height == 2)
@@ -96,8 +98,9 @@ import Testing
             // 16-bit linear samples: black, white, and half intensity in linear light.
             let samples: [UInt16] = [0, 65535, 32768, 16384]
             let path = folder + "/deep.png"
-            try PNGFile.writeRaw(width: 2, height: 2, channels: 1, format: PNGFile.flagLinear,
-                                 pixels: samples, to: path)
+            try PNGFile.writeRaw(
+                width: 2, height: 2, channels: 1, format: PNGFile.flagLinear,
+                pixels: samples, to: path)
             #expect(try header(path) == (16, 0))  // 16-bit grey
             let grey = try PNGFile.readGrey(path)
             #expect(grey[0, 0] == 0 && grey[1, 0] == 255)

@@ -1,6 +1,7 @@
 // Helpers for the Render tests: a fresh temporary folder per test, removed afterwards, and small
 // canvas queries. No assertions live here.
 import Foundation
+
 @testable import Render
 
 /// Runs `body` with the path of a new empty folder, then removes the folder and all in it.

@@ -29,11 +29,14 @@ import Testing
     }
 
     @Test func runsOnAFastKernelWhenTheCPUHasOne() throws {
-        let result = try runTracer(["bench", "--json", "--quick"], unset: ["OPENBLAS_CORETYPE", "NEURALTRACER_BLAS_FALLBACK"])
+        let result = try runTracer(
+            ["bench", "--json", "--quick"], unset: ["OPENBLAS_CORETYPE", "NEURALTRACER_BLAS_FALLBACK"])
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let kernel = (jsonLines(result.stdout).first { $0["bench"] as? String == "gemm" }?["kernel"] as? String ?? "").lowercased()
+        let kernel = (jsonLines(result.stdout).first { $0["bench"] as? String == "gemm" }?["kernel"] as? String ?? "")
+            .lowercased()
         if flags.contains(" avx2") && flags.contains(" fma") {
-            #expect(["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"].contains(kernel), "kernel \(kernel)")
+            #expect(
+                ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"].contains(kernel), "kernel \(kernel)")
         }
     }
 }

@@ -10,8 +10,10 @@ struct CLIResult {
 /// The `tracer` built next to this test bundle (SwiftPM builds the executable for its tests).
 func tracerExecutable() -> URL {
     let buildFolder = Bundle.main.bundleURL.deletingLastPathComponent()
-    for candidate in [buildFolder.appendingPathComponent("tracer"),
-                      Bundle.main.bundleURL.appendingPathComponent("tracer")] {
+    for candidate in [
+        buildFolder.appendingPathComponent("tracer"),
+        Bundle.main.bundleURL.appendingPathComponent("tracer"),
+    ] {
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
     // Fall back to the package's debug build folder, found from this file's path.
@@ -40,7 +42,8 @@ func runTracer(
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+    return CLIResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
 }
 

@@ -63,8 +63,10 @@ func temporaryFolder() throws -> URL {
     }
 
     @Test func badFlagsAreUsageErrors() throws {
-        for arguments in [["train", "--epochs", "0"], ["train", "--hidden", "12,x"], ["train", "--batch", "-3"],
-                          ["lesson", "x"], ["eval"]] {
+        for arguments in [
+            ["train", "--epochs", "0"], ["train", "--hidden", "12,x"], ["train", "--batch", "-3"],
+            ["lesson", "x"], ["eval"],
+        ] {
             let result = try runTracer(arguments)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
         }
@@ -75,7 +77,9 @@ func temporaryFolder() throws -> URL {
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("broken.bin")
         try Data("not a model at all".utf8).write(to: model)
-        for arguments in [["eval", "--model", model.path], ["eval", "--model", folder.appendingPathComponent("missing.bin").path]] {
+        for arguments in [
+            ["eval", "--model", model.path], ["eval", "--model", folder.appendingPathComponent("missing.bin").path],
+        ] {
             let result = try runTracer(arguments)
             #expect(result.status == 1, "\(arguments)")
             #expect(result.stderr.contains(folder.path), "\(result.stderr)")
