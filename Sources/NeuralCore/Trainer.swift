@@ -1,7 +1,7 @@
 // The training loop shared by every lesson and by full MNIST: mini-batches through forward, loss,
-// backward and the SGD step, on buffers sized once. A batch is cut into shards (two by default)
-// that two threads run side by side; their gradients are added in a fixed order, so the result
-// is the same bits whether one thread or two did the work.
+// backward and the SGD step, on buffers sized once. A batch is cut into two halves that two
+// threads run side by side; each weight matrix's rows are cut in two for the update, so the
+// result is the same bits whether one thread or two did the work.
 import Foundation
 
 /// What one epoch did.
