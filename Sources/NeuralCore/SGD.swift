@@ -101,10 +101,16 @@ public final class SGD: @unchecked Sendable {
         let inputColumns = UnsafePointer(input.base + rows.lowerBound)
         if let velocity {
             let v = velocity.base + network.weightOffsets[l] + rows.lowerBound * outputs
-            for i in 0..<count { v[i] = momentum * v[i] + weightDecay * w[i] }
+            // v <- momentum*v (+ decay*w) + gradient: without decay, sgemm's beta does the first
+            // term, so the velocity is read and written once (in sgemm) rather than twice.
+            var beta = momentum
+            if weightDecay != 0 {
+                for i in 0..<count { v[i] = momentum * v[i] + weightDecay * w[i] }
+                beta = 1
+            }
             transposedProduct(
                 into: v, ldc: outputs, inputColumns, lda: input.cols, m: rows.count, dZ, n: outputs,
-                k: input.rows, alpha: 1, beta: 1, kernel: kernel)
+                k: input.rows, alpha: 1, beta: beta, kernel: kernel)
             for i in 0..<count { w[i] -= learningRate * v[i] }
         } else {
             transposedProduct(
