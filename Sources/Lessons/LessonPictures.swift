@@ -20,6 +20,33 @@ public struct PlotSeries: Sendable {
     }
 }
 
+/// One bar chart: a bar per value with its label underneath.
+public struct BarPanel: Sendable {
+    public var caption: String
+    public var labels: [String]
+    public var values: [Float]
+    /// The bar to pick out in the highlight colour (the sum, the right class).
+    public var highlight: Int?
+    /// Write each value on its bar (off when the values are too small for two decimals).
+    public var showValues: Bool
+    /// Decimals of the written values.
+    public var decimals: Int
+
+    public init(
+        _ caption: String, labels: [String], values: [Float], highlight: Int? = nil, showValues: Bool = true,
+        decimals: Int = 2
+    ) {
+        precondition(
+            labels.count == values.count, "BarPanel \(caption): \(labels.count) labels for \(values.count) values")
+        self.caption = caption
+        self.labels = labels
+        self.values = values
+        self.highlight = highlight
+        self.showValues = showValues
+        self.decimals = decimals
+    }
+}
+
 /// What a lesson wants drawn.
 public enum LessonPicture: Sendable {
     /// Pixels 0-9 in grey (0 black, 9 white), each cell with its value.
@@ -32,6 +59,8 @@ public enum LessonPicture: Sendable {
     case heatMaps(title: String, panels: [(caption: String, matrix: Matrix)], showValues: Bool)
     /// Lines and points on shared axes; `yRange` fixes the vertical axis (else it fits the data).
     case plot(title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil)
+    /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
+    case bars(title: String, panels: [BarPanel])
 }
 
 enum LessonPictures {
@@ -75,23 +104,44 @@ enum LessonPictures {
                     colorMap: .diverging(limit: limit), showValues: showValues, decimals: 2
                 ).render()
             }
-            let titleHeight = BitmapFont.textHeight(scale: 2) + 16
-            let width = max(maps.map(\.width).reduce(0, +), BitmapFont.textWidth(title, scale: 2) + 32)
-            let height = titleHeight + (maps.map(\.height).max() ?? 0)
-            var canvas = Canvas(width: width, height: height, background: Theme.background)
-            canvas.drawText(title, centerX: width / 2, y: 10, scale: 2, color: Theme.ink)
-            var x = 0
-            for map in maps {
-                canvas.draw(map, x: x, y: titleHeight)
-                x += map.width
-            }
-            return canvas
+            return sideBySide(maps, title: title)
         case .plot(let title, let xLabel, let yLabel, let series, let yRange):
             return LinePlot(
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
                 }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
             ).render()
+        case .bars(let title, let panels):
+            if panels.count == 1 { return barChart(panels[0], title: title) }
+            return sideBySide(panels.map { barChart($0, title: $0.caption) }, title: title)
         }
+    }
+
+    /// One panel as a bar chart, wide enough for its labels: at text scale 2 while a row of
+    /// labels fits in 720 pixels, else at scale 1 (the title stays at scale 2).
+    static func barChart(_ panel: BarPanel, title: String) -> Canvas {
+        func widest(_ scale: Int) -> Int { panel.labels.map { BitmapFont.textWidth($0, scale: scale) }.max() ?? 0 }
+        let scale = panel.values.count * (widest(2) + 16) <= 720 ? 2 : 1
+        let bars = panel.values.count * (widest(scale) + 16) + 120
+        let width = max(bars, panel.values.count <= 4 ? 340 : 560, BitmapFont.textWidth(title, scale: 2) + 64)
+        return BarChart(
+            values: panel.values, labels: panel.labels, highlight: panel.highlight, title: title,
+            showValues: panel.showValues, decimals: panel.decimals, width: width, textScale: scale
+        ).render()
+    }
+
+    /// Pictures in a row under one title.
+    static func sideBySide(_ pictures: [Canvas], title: String) -> Canvas {
+        let titleHeight = BitmapFont.textHeight(scale: 2) + 16
+        let width = max(pictures.map(\.width).reduce(0, +), BitmapFont.textWidth(title, scale: 2) + 32)
+        let height = titleHeight + (pictures.map(\.height).max() ?? 0)
+        var canvas = Canvas(width: width, height: height, background: Theme.background)
+        canvas.drawText(title, centerX: width / 2, y: 10, scale: 2, color: Theme.ink)
+        var x = 0
+        for picture in pictures {
+            canvas.draw(picture, x: x, y: titleHeight)
+            x += picture.width
+        }
+        return canvas
     }
 }
