@@ -17,6 +17,18 @@ enum Lesson02Neuron: Lesson {
         log.show(only(steps, "input", "weights", "bias"))
         log.show(only(steps, "product"))
         log.show(only(steps, "z"), isResult: true)
+        // The same neuron on a range of inputs around x: a straight line through (x, z).
+        let z = only(steps, "z")[0].value.numbers[0]
+        let reach = max(abs(x) * 1.5, 1)
+        let grid = evenlySpaced(-reach, reach, count: 61)
+        log.picture(
+            "neuron.png",
+            .plot(
+                title: "N(x) = \(format(weight))*x + \(operand(bias)): a straight line", xLabel: "x", yLabel: "N(x)",
+                series: [
+                    PlotSeries("N(x) on a range of x", xs: grid, ys: neuron.outputs(column(grid)).values),
+                    PlotSeries("the input: N(\(format(x))) = \(format(z))", xs: [x], ys: [z], points: true),
+                ]))
 
         try log.explain("Several inputs")
         let wide = Network(layerSizes: [xs.count, 1], activations: [.identity])
@@ -25,5 +37,17 @@ enum Lesson02Neuron: Lesson {
         log.show(only(wideSteps, "input", "weights", "bias"))
         log.show(only(wideSteps, "product"))
         log.show(only(wideSteps, "z"), isResult: true)
+        let products = only(wideSteps, "product")
+        let sum = only(wideSteps, "z")[0].value.numbers[0]
+        log.picture(
+            "products.png",
+            .bars(
+                title: "Each product w_i*x_i, the bias, and their sum z",
+                panels: [
+                    BarPanel(
+                        "", labels: products.map(\.label) + ["b", "z"],
+                        values: products.map { $0.value.numbers[0] } + [severalBias, sum], highlight: products.count + 1
+                    )
+                ]))
     }
 }
