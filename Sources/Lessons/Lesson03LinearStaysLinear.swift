@@ -70,6 +70,39 @@ enum Lesson03LinearStaysLinear: Lesson {
         log.note(
             "Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
             isResult: true)
+        pictures(log, samples: samples, stacked: stacked, single: single, bent: bent)
+    }
+
+    /// The three networks along one straight line through input space: x = a + t*(b - a), from
+    /// the first sample a (t = 0) to the second b (t = 1), or from 0 to the only sample.
+    static func pictures(_ log: LessonLog, samples: Matrix, stacked: Network, single: Network, bent: Network) {
+        guard samples.rows > 0 else { return }
+        let a = samples.rows >= 2 ? samples.row(0) : [Float](repeating: 0, count: samples.cols)
+        let b = samples.rows >= 2 ? samples.row(1) : samples.row(0)
+        func path(_ ts: [Float]) -> Matrix {
+            Matrix(rows: ts.count, cols: a.count, values: ts.flatMap { t in zip(a, b).map { $0 + t * ($1 - $0) } })
+        }
+        func point(_ v: [Float]) -> String { "(" + v.map(format).joined(separator: ", ") + ")" }
+        let fine = evenlySpaced(-1, 2, count: 61), coarse = evenlySpaced(-1, 2, count: 13)
+        let stackedOut = stacked.outputs(path(fine)), singleFine = single.outputs(path(fine))
+        let singleCoarse = single.outputs(path(coarse)), bentOut = bent.outputs(path(fine))
+        func series(_ name: String, _ ts: [Float], _ out: Matrix, points: Bool = false) -> [PlotSeries] {
+            (0..<out.cols).map { k in
+                PlotSeries("\(name): output \(k)", xs: ts, ys: (0..<ts.count).map { out[$0, k] }, points: points)
+            }
+        }
+        let xLabel = "t: x = \(point(a)) at t = 0, \(point(b)) at t = 1, on one line"
+        log.picture(
+            "linear.png",
+            .plot(
+                title: "Two linear layers and the one combined layer coincide", xLabel: xLabel, yLabel: "output",
+                series: series("two layers", fine, stackedOut) + series("one layer", coarse, singleCoarse, points: true)
+            ))
+        log.picture(
+            "relu-between.png",
+            .plot(
+                title: "With a ReLU in between, the outputs bend", xLabel: xLabel, yLabel: "output",
+                series: series("with ReLU", fine, bentOut) + series("one layer", fine, singleFine)))
     }
 
     /// For each sample, the two networks' outputs as steps.
