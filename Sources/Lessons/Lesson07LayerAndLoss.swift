@@ -38,6 +38,21 @@ enum Lesson07LayerAndLoss: Lesson {
         try log.explain("Mean squared error")
         log.show(only(squared, "loss_term"))
         log.show(only(squared, "loss"), isResult: true)
+        let outputs = only(steps, "output")[0].value.numbers
+        let names = outputs.indices.map { "\($0)" }
+        let meanSquared = only(squared, "loss")[0].value.numbers[0]
+        log.picture(
+            "mse.png",
+            .bars(
+                title: "Mean squared error: the mean of the terms is \(format(meanSquared))",
+                panels: [
+                    BarPanel("outputs y", labels: names, values: outputs),
+                    BarPanel("targets t", labels: names, values: target),
+                    BarPanel(
+                        "terms (y - t)^2", labels: names,
+                        values: only(squared, "loss_term").map { $0.value.numbers[0] },
+                        decimals: 4),
+                ]))
 
         try log.explain("Softmax and cross-entropy")
         let (_, crossEntropy) = log.record { tracer in
@@ -45,5 +60,16 @@ enum Lesson07LayerAndLoss: Lesson {
         }
         log.show(only(crossEntropy, "softmax", "loss_term"))
         log.show(only(crossEntropy, "loss"), isResult: true)
+        // The right class is where the target is largest (the 1 of a one-hot target).
+        let right = target.indices.max { target[$0] < target[$1] } ?? 0
+        log.picture(
+            "softmax.png",
+            .bars(
+                title: "Softmax probabilities; the right class (\(right)) in orange",
+                panels: [
+                    BarPanel(
+                        "", labels: names.map { "p\($0)" }, values: only(crossEntropy, "softmax")[0].value.numbers,
+                        highlight: right)
+                ]))
     }
 }
