@@ -33,6 +33,26 @@ enum Lesson08GradientByNudging: Lesson {
             network: network, input: image.reshaped(rows: 1, cols: 9), target: Matrix([[target]]), nudge: nudge)
     }
 
+    /// Weight gradients (parameter name, index, value; biases are skipped) as heat maps: each
+    /// hidden neuron's nine weights in the image's 3x3 layout, then the output weights.
+    static func gradientPanels(
+        _ gradients: [(param: String?, index: [Int]?, value: Float)], network: Network, caption: String
+    ) -> [(caption: String, matrix: Matrix)] {
+        let hidden = network.layerSizes[1], outputs = network.layerSizes[2]
+        var first = Matrix(rows: 9, cols: hidden), second = Matrix(rows: hidden, cols: outputs)
+        for g in gradients {
+            // A layer with one neuron names its weights by one index, [input].
+            guard let index = g.index, let row = index.first else { continue }
+            let col = index.count > 1 ? index[1] : 0
+            if g.param == "w1" { first[row, col] = g.value }
+            if g.param == "w2" { second[row, col] = g.value }
+        }
+        let neurons = (0..<hidden).map { j in
+            (caption: "\(caption): neuron \(j)", matrix: Matrix(rows: 3, cols: 3, values: (0..<9).map { first[$0, j] }))
+        }
+        return neurons + [(caption: "\(caption): w2", matrix: second)]
+    }
+
     static func run(_ log: LessonLog, context: LessonContext) throws {
         let setup = try setup(log.file)
         let network = setup.network
@@ -61,6 +81,15 @@ enum Lesson08GradientByNudging: Lesson {
             }
         }
         log.show(nudged)
+        log.picture(
+            "gradients.png",
+            .heatMaps(
+                title: "dL/dw by nudging (blue: raising w lowers L)",
+                panels: gradientPanels(
+                    only(nudged, "gradient_numeric").map { ($0.param, $0.index, $0.value.numbers[0]) },
+                    network: network,
+                    caption: "nudged"),
+                showValues: true))
 
         try log.explain("Counting the cost")
         let count = network.parameterCount
