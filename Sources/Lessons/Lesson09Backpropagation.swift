@@ -50,9 +50,29 @@ enum Lesson09Backpropagation: Lesson {
         }
         log.table(["parameter", "nudged", "backprop", "relative error"], rows)
         log.data(checks)
+        // Each hidden neuron's nine weight gradients, nudged next to backprop, on one colour scale.
+        func panels(_ caption: String, _ value: (GradientComparison) -> Float) -> [(caption: String, matrix: Matrix)] {
+            Lesson08GradientByNudging.gradientPanels(
+                comparisons.map { ($0.param, $0.index, value($0)) }, network: network, caption: caption)
+        }
+        let nudgedPanels = panels("nudged", \.numeric), backpropPanels = panels("backprop", \.backprop)
+        log.picture(
+            "gradients.png",
+            .heatMaps(
+                title: "dL/dw: nudged and backprop side by side",
+                panels: zip(nudgedPanels, backpropPanels).flatMap { [$0, $1] }, showValues: true))
         let worst = comparisons.map { $0.relativeError() }.max() ?? 0
         log.note(
             "Largest relative error: \(format(worst)) over \(comparisons.count) parameters, from one forward and one backward pass "
                 + "instead of \(2 * comparisons.count) forward passes.", isResult: true)
+        log.picture(
+            "relative-errors.png",
+            .bars(
+                title: "Relative error of each parameter's gradient (largest \(format(worst)))",
+                panels: [
+                    BarPanel(
+                        "", labels: comparisons.map { TraceName.parameter($0.param, $0.index) },
+                        values: comparisons.map { $0.relativeError() }, showValues: false)
+                ]))
     }
 }
