@@ -69,6 +69,19 @@ import Testing
         }
     }
 
+    @Test("every lesson draws at least one picture, written as PNG", arguments: 1...12)
+    func everyLessonWritesPictures(_ number: Int) throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-all-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let trace = try runLesson(number)
+        #expect(!trace.pictures.isEmpty, "lesson \(number) draws no picture")
+        let folder = try LessonRunner.writeOutputs(trace, to: output)
+        for (name, _) in trace.pictures {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) of lesson \(number) is a PNG")
+        }
+    }
+
     @Test func unwritableOutputIsAnError() throws {
         #expect(throws: LessonError.self) {
             try LessonRunner.writeOutputs(try runLesson(2), to: URL(fileURLWithPath: "/proc/neuraltracer-cannot-write"))
