@@ -91,7 +91,7 @@ enum Lesson03LinearStaysLinear: Lesson {
                 PlotSeries("\(name): output \(k)", xs: ts, ys: (0..<ts.count).map { out[$0, k] }, points: points)
             }
         }
-        let xLabel = "t: x = \(point(a)) at t = 0, \(point(b)) at t = 1, on one line"
+        let xLabel = "t (x = \(point(a)) at 0, \(point(b)) at 1)"
         log.picture(
             "linear.png",
             .plot(
