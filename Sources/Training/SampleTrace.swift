@@ -127,36 +127,10 @@ public struct SampleTrace: Sendable {
     /// Matrices with more numbers than this are written as summaries in JSON.
     static let jsonMatrixLimit = 1280
 
-    /// One JSON object per step: `{"sample":K,"step":..,"label":..,"value":..,"detail":..,"layer":..,"index":[..]}`.
+    /// One JSON object per step, as the lessons write theirs but led by the sample:
+    /// `{"sample":K,"step":..,"index":[..],"layer":..,"label":..,"value":..,"formula":..}`.
     public func jsonLines() -> [String] {
-        steps.map { step in
-            var pairs: [(String, JSONValue)] = [
-                ("sample", .integer(index)), ("step", .string(step.name)), ("label", .string(step.label)),
-            ]
-            switch step.value {
-            case .scalar(let number): pairs.append(("value", .float(number)))
-            case .matrix(let matrix):
-                if matrix.count <= SampleTrace.jsonMatrixLimit {
-                    pairs.append(("value", .array(matrix.values.map(JSONValue.float))))
-                    pairs.append(("shape", .array([.integer(matrix.rows), .integer(matrix.cols)])))
-                } else {
-                    let s = Statistics(matrix.values)
-                    pairs.append(
-                        (
-                            "summary",
-                            .object([
-                                ("shape", .array([.integer(matrix.rows), .integer(matrix.cols)])),
-                                ("min", .float(s.min)), ("max", .float(s.max)), ("mean", .float(s.mean)),
-                                ("nonzero", .integer(s.nonzero)),
-                            ])
-                        ))
-                }
-            }
-            if let formula = step.formula { pairs.append(("detail", .string(formula))) }
-            if let layer = step.layer { pairs.append(("layer", .integer(layer))) }
-            if let index = step.index { pairs.append(("index", .array(index.map(JSONValue.integer)))) }
-            return JSONValue.object(pairs).text
-        }
+        steps.map { $0.json(leading: [("sample", .integer(index))], matrixLimit: SampleTrace.jsonMatrixLimit).text }
     }
 }
 

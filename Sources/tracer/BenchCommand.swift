@@ -173,20 +173,23 @@ func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
 func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
 
-/// Prints figures as a human table or as JSON lines (keys sorted, so lines are stable).
+/// Prints figures as human lines or as JSON lines (keys in the order written here).
 final class BenchReport {
     let json: Bool
     init(json: Bool) { self.json = json }
 
     func note(_ text: String) { if !json { print(text) } }
 
-    func figure(_ fields: [String: Any], human: String) {
-        if json {
-            let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-            print(String(decoding: data ?? Data(), as: UTF8.self))
-        } else {
-            print("  " + human)
+    func figure(_ fields: KeyValuePairs<String, Any>, human: String) {
+        guard json else { return print("  " + human) }
+        let pairs = fields.map { key, value -> (String, JSONValue) in
+            switch value {
+            case let number as Int: return (key, .integer(number))
+            case let number as Double: return (key, .number(number))
+            default: return (key, .string("\(value)"))
+            }
         }
+        print(JSONValue.object(pairs).text)
     }
 }
 
