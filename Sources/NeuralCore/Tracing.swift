@@ -1,6 +1,6 @@
 // The tracing hook: every core operation takes a generic `Tracer`. `RecordingTracer` keeps each
 // named step with its numbers and its formula; `NoTracer` compiles to nothing in the fast path.
-// Formatting the steps for a terminal or as JSON lines is the lessons' business, not the core's.
+// Their JSON form is in JSONValue.swift; laying them out for a terminal is the lessons' business.
 import Foundation
 
 /// Something that can receive the steps of a computation.

@@ -88,28 +88,9 @@ public struct AnnotatedMatrix: Picture {
         canvas.drawMatrix(
             values, rows: rows, cols: cols, x: left, y: top, cellWidth: cell,
             cellHeight: cell, colorMap: colorMap)
-        for row in 0..<rows {
-            for column in 0..<cols {
-                let value = values[row * cols + column]
-                Layout.drawCentered(
-                    texts[row * cols + column], in: &canvas,
-                    x: left + column * cell, y: top + row * cell, width: cell,
-                    height: cell, scale: s,
-                    color: Layout.textColor(on: colorMap.color(for: value)))
-            }
-        }
-        for k in 1..<max(rows, cols) {
-            if k < cols {
-                canvas.fillRect(
-                    x: left + k * cell, y: top, width: 1, height: matrixHeight,
-                    Theme.grid)
-            }
-            if k < rows {
-                canvas.fillRect(
-                    x: left, y: top + k * cell, width: matrixWidth, height: 1,
-                    Theme.grid)
-            }
-        }
+        Layout.drawCellTexts(
+            texts, values: values, rows: rows, cols: cols, colorMap: colorMap, left: left, top: top, cell: cell,
+            scale: s, on: &canvas)
         canvas.strokeRect(
             x: left - 1, y: top - 1, width: matrixWidth + 2,
             height: matrixHeight + 2, Theme.axis)

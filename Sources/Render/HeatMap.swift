@@ -72,29 +72,9 @@ public struct HeatMap: Picture {
             values, rows: rows, cols: cols, x: left, y: top, cellWidth: cellSize,
             cellHeight: cellSize, colorMap: colorMap)
         if showValues {
-            for row in 0..<rows {
-                for column in 0..<cols {
-                    let value = values[row * cols + column]
-                    Layout.drawCentered(
-                        Layout.cellText(value, decimals: decimals), in: &canvas,
-                        x: left + column * cellSize, y: top + row * cellSize, width: cellSize,
-                        height: cellSize, scale: textScale,
-                        color: Layout.textColor(on: colorMap.color(for: value)))
-                }
-            }
-            // Thin separators make the cells of a small matrix easy to count.
-            for k in 1..<max(rows, cols) {
-                if k < cols {
-                    canvas.fillRect(
-                        x: left + k * cellSize, y: top, width: 1, height: matrixHeight,
-                        Theme.grid)
-                }
-                if k < rows {
-                    canvas.fillRect(
-                        x: left, y: top + k * cellSize, width: matrixWidth, height: 1,
-                        Theme.grid)
-                }
-            }
+            Layout.drawCellTexts(
+                values.map { Layout.cellText($0, decimals: decimals) }, values: values, rows: rows, cols: cols,
+                colorMap: colorMap, left: left, top: top, cell: cellSize, scale: textScale, on: &canvas)
         }
         canvas.strokeRect(
             x: left - 1, y: top - 1, width: matrixWidth + 2, height: matrixHeight + 2,

@@ -17,6 +17,27 @@ extension Picture {
 
 /// Layout helpers shared by the compositions.
 enum Layout {
+    /// Writes each cell's text centred in its cell (dark or light to stand out from the cell's
+    /// colour) and draws thin separators between cells, so a small matrix's cells are easy to
+    /// count. The matrix's colours are already drawn at (`left`, `top`) with square cells of `cell`.
+    static func drawCellTexts(
+        _ texts: [String], values: [Float], rows: Int, cols: Int, colorMap: ColorMap, left: Int, top: Int,
+        cell: Int, scale: Int, on canvas: inout Canvas
+    ) {
+        for row in 0..<rows {
+            for column in 0..<cols {
+                drawCentered(
+                    texts[row * cols + column], in: &canvas, x: left + column * cell, y: top + row * cell,
+                    width: cell, height: cell, scale: scale,
+                    color: textColor(on: colorMap.color(for: values[row * cols + column])))
+            }
+        }
+        for k in 1..<max(rows, cols) {
+            if k < cols { canvas.fillRect(x: left + k * cell, y: top, width: 1, height: rows * cell, Theme.grid) }
+            if k < rows { canvas.fillRect(x: left, y: top + k * cell, width: cols * cell, height: 1, Theme.grid) }
+        }
+    }
+
     /// Height taken by a title line and the gap under it (0 without a title).
     static func titleHeight(_ title: String?) -> Int {
         guard let title, !title.isEmpty else { return 0 }
