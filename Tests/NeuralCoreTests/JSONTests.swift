@@ -1,7 +1,7 @@
+import NeuralCore
 // The trace's JSON form: keys in the contract's order, numbers that read back as the same Float,
 // matrices as rows or as a summary past a limit, and text escaped.
 import Testing
-import NeuralCore
 
 @Suite struct JSONTests {
     @Test func stepKeysInOrder() {
