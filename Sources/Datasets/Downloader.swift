@@ -145,6 +145,7 @@ public struct Downloader: Sendable {
     func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
+        Downloader.removeAbandonedPartials(of: name, in: folder)
         let temporary = (folder as NSString).appendingPathComponent(".\(name).partial-\(getpid())")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if descriptor < 0 { throw DatasetError.cannotWrite(path: temporary, reason: systemReason()) }
@@ -167,6 +168,17 @@ public struct Downloader: Sendable {
         if let failure {
             unlink(temporary)
             throw DatasetError.cannotWrite(path: path, reason: failure)
+        }
+    }
+
+    /// Deletes `.NAME.partial-PID` files left in `folder` by downloads that were killed between
+    /// writing and renaming: those whose process no longer exists. A running download's file stays.
+    static func removeAbandonedPartials(of name: String, in folder: String) {
+        let prefix = ".\(name).partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((folder as NSString).appendingPathComponent(entry)) }
         }
     }
 

@@ -16,6 +16,13 @@ struct DownloaderTests {
         defer { removeTemporaryFolder(target) }
         // A stale, wrong copy is replaced.
         try write(idxLabels([1, 2, 3]), to: target, name: "train-labels-idx1-ubyte")
+        // A temporary file left by a download that was killed (its process is gone) is cleared.
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        try Data([1, 2, 3]).write(
+            to: target.appendingPathComponent(".train-images-idx3-ubyte.gz.partial-\(finished.processIdentifier)"))
 
         let mirrors = [
             server.baseURL.appendingPathComponent("missing/"), server.baseURL.appendingPathComponent("mnist/"),
