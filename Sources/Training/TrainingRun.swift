@@ -67,7 +67,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 
     /// The default rate when `rate` is above it, else a tenth of `rate`.
-    static func suggestion(below rate: Float) -> String {
+    public static func suggestion(below rate: Float) -> String {
         let standard = TrainingOptions().learningRate
         return rate > standard ? "\(TraceNumber.format(standard)) (the default)" : TraceNumber.format(rate / 10)
     }

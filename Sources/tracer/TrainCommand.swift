@@ -207,12 +207,15 @@ struct TrainCommand: ParsableCommand {
         }
 
         // ReLU units that a too-large step has switched off for good leave a finite loss but a
-        // network that guesses: say so rather than let it pass as a result.
+        // network that guesses: say so rather than let it pass as a result. With very few
+        // training images the cause is more likely the data than the step.
         if evaluation.accuracy < 2 / Double(names.count) {
+            let cause =
+                data.train.count < 1000
+                ? "\(data.train.count) training image\(data.train.count == 1 ? " is" : "s are") too few to learn from; train on more (--limit)"
+                : "the learning rate \(TraceNumber.format(lr)) is probably too large (or the batch too small), try --lr \(TrainingError.suggestion(below: lr))"
             Terminal.writeError(
-                "warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; "
-                    + "the learning rate \(TraceNumber.format(lr)) is probably too large, try --lr \(TraceNumber.format(TrainingOptions().learningRate))"
-            )
+                "warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; \(cause)")
         }
         let files = pictures.written + (save.map { [$0] } ?? [])
         if json {
