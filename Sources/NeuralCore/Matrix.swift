@@ -39,7 +39,6 @@ public struct Matrix: Equatable, Sendable {
         self.init(rows: nestedRows.count, cols: cols, values: nestedRows.flatMap { $0 })
     }
 
-    public var shape: (rows: Int, cols: Int) { (rows, cols) }
     public var count: Int { values.count }
 
     public subscript(row: Int, col: Int) -> Float {
@@ -57,13 +56,6 @@ public struct Matrix: Equatable, Sendable {
 
     /// One row as an array (a copy), for printing and tests.
     public func row(_ r: Int) -> [Float] { Array(values[r * cols..<(r + 1) * cols]) }
-
-    /// The transpose, a new matrix (not used on hot paths; the products take transpose flags).
-    public var transposed: Matrix {
-        var result = Matrix(rows: cols, cols: rows)
-        for r in 0..<rows { for c in 0..<cols { result.values[c * rows + r] = values[r * cols + c] } }
-        return result
-    }
 
     /// The same values read as another shape (flattening a 3x3 image into a 1x9 vector).
     public func reshaped(rows newRows: Int, cols newCols: Int) -> Matrix {
@@ -125,10 +117,6 @@ public struct MatrixView: @unchecked Sendable {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Rows \(range) outside \(rows)x\(cols)")
         return MatrixView(rows: range.count, cols: cols, base: base + range.lowerBound * cols)
     }
-
-    /// The first `count` rows, for a last batch smaller than the buffers were sized for.
-    @inlinable
-    public func prefix(rows count: Int) -> MatrixView { rows(0..<count) }
 
     /// A copy as an owning `Matrix`.
     public func toMatrix() -> Matrix {

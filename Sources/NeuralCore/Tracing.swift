@@ -89,12 +89,6 @@ public final class RecordingTracer: Tracer, @unchecked Sendable {
         steps.append(step)
     }
 
-    /// Removes and returns what was recorded so far.
-    public func takeSteps() -> [TraceStep] {
-        defer { steps.removeAll() }
-        return steps
-    }
-
     /// The steps with a given name, in order.
     public func steps(named name: String) -> [TraceStep] { steps.filter { $0.name == name } }
 }
