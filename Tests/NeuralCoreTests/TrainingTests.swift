@@ -143,12 +143,13 @@ func train(
 
 @Suite struct RandomTests {
     @Test func seededSequenceIsPinned() {
-        // Recorded once from this generator; a change here means every seeded result changes.
-        var random = SeededRandom(seed: 42)
-        let values = (0..<3).map { _ in random.next() }
-        var again = SeededRandom(seed: 42)
-        #expect(values == (0..<3).map { _ in again.next() })
-        #expect(values != [values[0], values[0], values[0]])
+        // Seed 0 expands through SplitMix64 to the published state e220a8397b1dcdaf,
+        // 6e789e6aa1b965f4, 06c45d188009454f, f88bb8a8724c81ec; xoshiro256** from that state gives
+        // these first outputs (worked out with an independent implementation of the published
+        // algorithm). Every seeded result of the project rests on this sequence.
+        var random = SeededRandom(seed: 0)
+        #expect(
+            (0..<3).map { _ in random.next() } == [0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a, 0x1a5f_849d_4933_e6e0])
     }
 
     @Test func normalHasUnitVariance() {
