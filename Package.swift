@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // NeuralTracer: an educational, step-by-step, visual neural-network tracer.
 //
-// Arrows go one way: tracer -> (Lessons, Training) -> (NeuralCore, Render, Datasets).
+// Arrows go one way: tracer -> (Lessons, Training, Book) -> (NeuralCore, Render, Datasets); Book reads
+// Lessons' trace types and knows nothing of training.
 // NeuralCore knows nothing of files, PNG or lessons; Render and Datasets know nothing of each other.
 import PackageDescription
 
@@ -39,12 +40,14 @@ let package = Package(
             name: "Lessons",
             dependencies: ["NeuralCore", "Render", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Training", dependencies: ["NeuralCore", "Render", "Datasets"]),
+        // Static HTML pages of the lessons and of an MNIST run, from the typed trace and the PNGs.
+        .target(name: "Book", dependencies: ["Lessons", "NeuralCore"]),
 
         // MARK: The command-line tool: parse, call, report.
         .executableTarget(
             name: "tracer",
             dependencies: [
-                "NeuralCore", "Lessons", "Training", "Datasets", "Render",
+                "NeuralCore", "Lessons", "Training", "Book", "Datasets", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralCore", "Datasets", "Render"]),
+        .testTarget(name: "BookTests", dependencies: ["Book", "Lessons", "NeuralCore", "Render"]),
         .testTarget(name: "TracerCLITests", dependencies: ["tracer"]),
     ]
 )

@@ -52,6 +52,8 @@ enum Lesson10GradientDescent: Lesson {
         var losses: [Float] = []
         var lossSteps: [TraceStep] = []
         var iteration = 0
+        // Each iteration's weights and steps, for the book's step-through.
+        var loop: [(iteration: Int, weights: Matrix, loss: Float, steps: [TraceStep])] = []
         while iteration < steps {
             iteration += 1
             let recorder = RecordingTracer()
@@ -60,6 +62,11 @@ enum Lesson10GradientDescent: Lesson {
                 examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) }
             }
             losses.append(loss)
+            loop.append(
+                (
+                    iteration, network.weightMatrix(0).reshaped(rows: 3, cols: 3), loss,
+                    only(recorder.steps, "z", "loss_term", "loss", "gradient_backprop", "update")
+                ))
             if iteration <= tracedSteps {
                 log.note("Iteration \(iteration):")
                 log.show(only(recorder.steps, "z"))
@@ -90,6 +97,19 @@ enum Lesson10GradientDescent: Lesson {
             }
         }
         log.show(lossSteps)
+        log.frames(
+            "Step through the loop",
+            framePositions(count: loop.count, limit: 40).map { i in
+                let it = loop[i]
+                return (
+                    "Iteration \(it.iteration): loss \(format(it.loss)), weights after its step",
+                    frameName("loop", it.iteration),
+                    .heatMaps(
+                        title: "Weights after iteration \(it.iteration) (loss \(format(it.loss)))",
+                        panels: [("start", before), ("after \(it.iteration)", it.weights)], showValues: true),
+                    it.steps
+                )
+            })
 
         try log.explain("After training")
         let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)

@@ -28,6 +28,7 @@ enum Lesson11MiniBatches: Lesson {
         start.initialize(.xavier, random: &random)
         let source = MatrixExamples(inputs: examples.inputs, targets: examples.targets)
         var series: [PlotSeries] = []
+        var runSteps: [[TraceStep]] = []
         for (r, run) in runs.enumerated() {
             let network = start.copy()
             let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
@@ -54,6 +55,7 @@ enum Lesson11MiniBatches: Lesson {
                 "\(run.name): batches of \(run.batch), \(batches.batchCount) updates per epoch, \(batches.batchCount * epochs) in all"
             )
             log.show(steps, isResult: true)
+            runSteps.append(steps)
             series.append(
                 PlotSeries("\(run.name) (batch \(run.batch))", xs: losses.indices.map(Float.init), ys: losses))
         }
@@ -62,6 +64,20 @@ enum Lesson11MiniBatches: Lesson {
             .plot(
                 title: "Loss over the whole set after each epoch", xLabel: "epoch", yLabel: "cross-entropy",
                 series: series))
+
+        // One frame per run, every run on the same axes so that the curves compare.
+        let highest = series.flatMap(\.ys).filter(\.isFinite).max() ?? 1
+        log.frames(
+            "Step through the runs",
+            series.indices.map { r in
+                (
+                    "\(runs[r].name): batches of \(runs[r].batch)", frameName("run", r + 1),
+                    .plot(
+                        title: "Loss after each epoch: \(series[r].name)", xLabel: "epoch", yLabel: "cross-entropy",
+                        series: [series[r]], yRange: 0...max(highest, 1e-3)),
+                    runSteps[r]
+                )
+            })
 
         try log.explain("What to take away")
     }

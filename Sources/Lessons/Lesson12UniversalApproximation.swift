@@ -82,12 +82,15 @@ enum Lesson12UniversalApproximation: Lesson {
         let source = MatrixExamples(inputs: inputs, targets: targets)
         var fits: [PlotSeries] = [PlotSeries("target \(curveName)", xs: sampleXs, ys: targets.values, points: true)]
         var stageSteps: [TraceStep] = []
+        var stageFrames: [(epoch: Int, fit: PlotSeries, steps: [TraceStep])] = []
         for epoch in 0...epochs {
             if epoch > 0 { _ = trainer.trainEpoch(source: source, batches: batches) }
             if stages.contains(epoch) {
                 let loss = network.loss(.meanSquaredError, inputs: inputs, targets: targets)
                 stageSteps.append(step("loss", "L after \(epoch) steps", loss, iteration: epoch))
                 fits.append(PlotSeries("after \(epoch) steps", xs: grid, ys: network.outputs(column(grid)).values))
+                let outputs = only(log.record { network.traceForward(column(xs), tracer: $0) }.1, "output")
+                stageFrames.append((epoch, fits[fits.count - 1], [stageSteps[stageSteps.count - 1]] + outputs))
             }
         }
         log.note(
@@ -105,6 +108,17 @@ enum Lesson12UniversalApproximation: Lesson {
             .plot(
                 title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
                 yRange: (targetLow - margin)...(targetHigh + margin)))
+        log.frames(
+            "Step through the fit",
+            stageFrames.map { stage in
+                (
+                    "After \(stage.epoch) steps", frameName("fit", stage.epoch),
+                    .plot(
+                        title: "Target and fit after \(stage.epoch) steps", xLabel: "x", yLabel: "y",
+                        series: [fits[0], stage.fit], yRange: (targetLow - margin)...(targetHigh + margin)),
+                    stage.steps
+                )
+            })
         let learned = network.activations(column(grid))[0]
         log.picture(
             "learned-pieces.png",

@@ -82,7 +82,7 @@ public struct LessonCatalog: Sendable {
     }
 
     /// A path relative to the current folder when the file is below it.
-    static func displayPath(_ url: URL) -> String {
+    public static func displayPath(_ url: URL) -> String {
         let here = FileManager.default.currentDirectoryPath + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path

@@ -34,6 +34,8 @@ public struct LessonTrace: Sendable {
     public var entries: [TraceEntry] = []
     /// Pictures to draw, by file name; drawn when the lesson's outputs are written.
     public var pictures: [(name: String, picture: LessonPicture)] = []
+    /// Sequences to step through in the book (LessonFrames.swift); not in the text or JSON form.
+    public var sequences: [FrameSequence] = []
 
     /// Every recorded step in the order shown (what the JSON form lists).
     public var steps: [TraceStep] {
@@ -89,6 +91,11 @@ final class LessonLog {
         trace.pictures.append((name, picture))
         trace.entries.append(.picture(name))
     }
+
+    /// A picture drawn with the others but not shown in the trace (a frame of a sequence).
+    func addPicture(_ name: String, _ picture: LessonPicture) { trace.pictures.append((name, picture)) }
+
+    func appendSequence(_ sequence: FrameSequence) { trace.sequences.append(sequence) }
 
     /// Runs `body` with a fresh recording tracer and returns its result and the recorded steps.
     func record<R>(elementLimit: Int = 4096, _ body: (RecordingTracer) throws -> R) rethrows -> (R, [TraceStep]) {

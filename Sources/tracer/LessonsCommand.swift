@@ -1,6 +1,7 @@
 // `tracer lessons`: runs every lesson in order, printing each trace and writing its files. Also
 // the options and printing the three lesson commands share. The lessons themselves are in Lessons.
 import ArgumentParser
+import Book
 import Foundation
 import Lessons
 
@@ -36,9 +37,11 @@ enum LessonPrinting {
                 colour: !options.json && isatty(STDOUT_FILENO) == 1
                     && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, quiet: options.quiet)
             let output = URL(fileURLWithPath: options.out)
+            var book = BookPages(catalog: context.catalog, output: output)
             for (position, number) in try numbers(context).enumerated() {
                 let trace = try LessonRunner.run(number, context: context)
                 try LessonRunner.writeOutputs(trace, to: output)
+                try book.writePage(trace)
                 if options.json {
                     print(TraceJSON.render(trace), terminator: "")
                 } else {
@@ -46,7 +49,11 @@ enum LessonPrinting {
                     print(TraceText.render(trace, style: style), terminator: "")
                 }
             }
+            let front = try book.finish()
+            BookPages.announce(front, json: options.json)
         } catch let error as LessonError {
+            fail(error.description)
+        } catch let error as BookError {
             fail(error.description)
         }
     }

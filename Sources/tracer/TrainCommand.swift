@@ -200,6 +200,11 @@ struct TrainCommand: ParsableCommand {
                 as: "curves.png")
         } catch { try failWithMessage(error.description) }
 
+        let book: URL
+        do {
+            book = try BookPages.writeRun(run, data: data, evaluation: evaluation, written: pictures.written, folder: out)
+        } catch { try failWithMessage("\(error)") }
+
         if let traceSample {
             let trace = SampleTrace(network: run.network, examples: data.test, index: traceSample)
             Terminal.writeLines(
@@ -232,5 +237,6 @@ struct TrainCommand: ParsableCommand {
                 "wrote " + files.joined(separator: ", "),
             ])
         }
+        BookPages.announce(book, json: json)
     }
 }
