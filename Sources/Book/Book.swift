@@ -131,3 +131,35 @@ public enum Book {
         return url
     }
 }
+
+/// The pages of a run of lessons: each lesson's page as soon as its outputs are written, linked to
+/// the lessons beside it, then the course and the front page.
+public struct LessonBook {
+    public let output: URL
+    /// Every lesson of the catalog, in order: from its file until it has run, then from its trace.
+    private var entries: [CourseEntry]
+
+    public init(catalog: LessonCatalog, output: URL) {
+        self.output = output
+        // A lesson file that does not parse is left out here; running it reports the problem.
+        entries = catalog.numbers.compactMap { number in
+            (try? catalog.file(number)).map { CourseEntry(file: $0, output: output) }
+        }
+    }
+
+    /// Writes the page of a lesson whose outputs (pictures) are written.
+    public mutating func writePage(_ trace: LessonTrace) throws {
+        let position = entries.firstIndex { $0.number == trace.number }
+        if let position { entries[position] = CourseEntry(trace: trace) }
+        try Book.writeLessonPage(
+            trace, previous: position.flatMap { $0 > 0 ? entries[$0 - 1] : nil },
+            next: position.flatMap { $0 + 1 < entries.count ? entries[$0 + 1] : nil }, output: output)
+    }
+
+    /// Writes the course and the front page; returns the front page.
+    @discardableResult
+    public func finish() throws -> URL {
+        try Book.writeCourse(entries, output: output)
+        return try Book.writeFrontPage(output: output)
+    }
+}

@@ -58,8 +58,9 @@ enum PageLayout {
         th{font-weight:600;white-space:nowrap}
         td.label,td.value{white-space:nowrap}
         td.value,td.num,th.num{text-align:right}
-        td.value{color:var(--value);font-weight:600}
-        td.note{color:var(--muted)}
+        td.value{color:var(--value);font-weight:600;font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
+        td.value.list{white-space:normal;text-align:left;min-width:12rem}
+        td.remark{color:var(--muted);min-width:9rem}
         table.matrix td{border:0;padding:0 .35rem;text-align:right;color:var(--value)}
         .note{margin:.5rem 0;padding:.35rem .7rem;border-left:3px solid var(--line);color:var(--fg)}
         .note.result{border-left-color:var(--value);font-weight:600}

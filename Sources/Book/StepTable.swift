@@ -17,8 +17,9 @@ enum StepTable {
         for row in rows {
             out += "<tr><td class=\"label\">" + row.label.escaped + "</td>"
             if hasFormula { out += "<td class=\"formula\">" + (row.formula ?? "").escaped + "</td>" }
-            out += "<td class=\"value\">" + value(row.value).markup + "</td>"
-            if hasNote { out += "<td class=\"note\">" + (row.note ?? "").escaped + "</td>" }
+            let isNumber = if case .scalar = row.value { true } else { false }
+            out += "<td class=\"value\(isNumber ? "" : " list")\">" + value(row.value).markup + "</td>"
+            if hasNote { out += "<td class=\"remark\">" + (row.note ?? "").escaped + "</td>" }
             out += "</tr>"
         }
         return HTML(raw: out + "</tbody></table></div>")

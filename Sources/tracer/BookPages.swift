@@ -1,4 +1,4 @@
-// Where the commands meet the book: which lesson pages to write with which neighbours, and the
+// Where the commands meet the book: the summary of a training run that its page shows, and the
 // one line that tells the user where the book is. The pages themselves are the Book module's.
 import Book
 import Foundation
@@ -6,34 +6,7 @@ import Lessons
 import NeuralCore
 import Training
 
-struct BookPages {
-    let output: URL
-    /// Every lesson of the catalog, in order: from its file until it has run, then from its trace.
-    private var entries: [CourseEntry]
-
-    init(catalog: LessonCatalog, output: URL) {
-        self.output = output
-        // A lesson file that does not parse is left out here; running it reports the problem.
-        entries = catalog.numbers.compactMap { number in
-            (try? catalog.file(number)).map { CourseEntry(file: $0, output: output) }
-        }
-    }
-
-    /// Writes the page of a lesson whose outputs are written, linked to the lessons beside it.
-    mutating func writePage(_ trace: LessonTrace) throws {
-        let position = entries.firstIndex { $0.number == trace.number }
-        if let position { entries[position] = CourseEntry(trace: trace) }
-        try Book.writeLessonPage(
-            trace, previous: position.flatMap { $0 > 0 ? entries[$0 - 1] : nil },
-            next: position.flatMap { $0 + 1 < entries.count ? entries[$0 + 1] : nil }, output: output)
-    }
-
-    /// Writes the course and the front page; returns the front page.
-    func finish() throws -> URL {
-        try Book.writeCourse(entries, output: output)
-        return try Book.writeFrontPage(output: output)
-    }
-
+enum BookPages {
     /// "The book: open output/index.html", once at the end; on stderr when stdout is JSON.
     static func announce(_ page: URL, json: Bool) {
         let line = "The book: open \(LessonCatalog.displayPath(page))\n"

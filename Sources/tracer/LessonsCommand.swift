@@ -37,7 +37,7 @@ enum LessonPrinting {
                 colour: !options.json && isatty(STDOUT_FILENO) == 1
                     && ProcessInfo.processInfo.environment["NO_COLOR"] == nil, quiet: options.quiet)
             let output = URL(fileURLWithPath: options.out)
-            var book = BookPages(catalog: context.catalog, output: output)
+            var book = LessonBook(catalog: context.catalog, output: output)
             for (position, number) in try numbers(context).enumerated() {
                 let trace = try LessonRunner.run(number, context: context)
                 try LessonRunner.writeOutputs(trace, to: output)
