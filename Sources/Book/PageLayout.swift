@@ -47,7 +47,7 @@ enum PageLayout {
         h3,h4{font-size:1.08rem;margin:1.4rem 0 .4rem}
         p,li{overflow-wrap:anywhere}
         .lead{color:var(--muted);margin-top:0}
-        code,pre,.num,td.formula,td.label{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;\
+        code,pre,td.num,td.formula,td.label{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;\
         font-size:.9em}
         code{background:var(--code);padding:0 .2em;border-radius:3px}
         pre{background:var(--code);padding:.6rem .8rem;overflow-x:auto;border-radius:4px}

@@ -99,14 +99,15 @@ enum Lesson10GradientDescent: Lesson {
         log.show(lossSteps)
         log.frames(
             "Step through the loop",
-            framePositions(count: loop.count, limit: 40).map { i in
+            framePositions(count: loop.count, limit: 25).map { i in
                 let it = loop[i]
                 return (
-                    "Iteration \(it.iteration): loss \(format(it.loss)), weights after its step",
+                    "Iteration \(it.iteration): loss \(format(it.loss)) with the weights it started from; "
+                        + "the picture shows the weights after its step",
                     frameName("loop", it.iteration),
-                    .heatMaps(
-                        title: "Weights after iteration \(it.iteration) (loss \(format(it.loss)))",
-                        panels: [("start", before), ("after \(it.iteration)", it.weights)], showValues: true),
+                    .heatMap(
+                        title: "w after iteration \(it.iteration)", matrix: it.weights,
+                        showValues: true),
                     it.steps
                 )
             })

@@ -155,9 +155,7 @@ public enum LessonRunner {
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
         try writeAtomically(TraceJSON.render(trace), to: folder.appendingPathComponent("trace.jsonl"))
-        for (name, picture) in trace.pictures where LessonPictures.available {
-            try LessonPictures.write(picture, to: folder.appendingPathComponent(name))
-        }
+        if LessonPictures.available { try LessonPictures.writeAll(trace.pictures, to: folder) }
         return folder
     }
 
