@@ -63,7 +63,11 @@ enum LessonPage {
 
     /// A small table of the lesson's own (headers, then rows; numbers right-aligned).
     static func table(headers: [String], rows: [[String]]) -> HTML {
-        func isNumber(_ text: String) -> Bool { Double(text.trimmingCharacters(in: .whitespaces)) != nil }
+        /// "0.25", "93.08%", "83,062".
+        func isNumber(_ text: String) -> Bool {
+            Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+                .replacingOccurrences(of: "%", with: "")) != nil
+        }
         var out = "<div class=\"scroll\"><table><thead><tr>"
         out += headers.map { "<th>" + $0.escaped + "</th>" }.joined()
         out += "</tr></thead><tbody>"
@@ -100,8 +104,10 @@ enum Figure {
         guard let size = PNGSize.read(folder.appendingPathComponent(file)) else {
             return HTML(raw: "<p class=\"note\">") + HTML(text: "Picture \(file) was not drawn.") + HTML(raw: "</p>")
         }
-        var out = "<figure><img src=\"\(HTML.link(file))\" alt=\"\(title.escaped)\" width=\"\(size.width)\" "
-        out += "height=\"\(size.height)\"><figcaption>" + (caption ?? title).escaped + "</figcaption></figure>"
+        // Linked to itself, so that a picture shrunk to a phone's width opens at full size.
+        var out = "<figure><a href=\"\(HTML.link(file))\"><img src=\"\(HTML.link(file))\" alt=\"\(title.escaped)\" "
+        out += "width=\"\(size.width)\" height=\"\(size.height)\"></a><figcaption>" + (caption ?? title).escaped
+        out += "</figcaption></figure>"
         return HTML(raw: out)
     }
 }

@@ -57,6 +57,7 @@ enum PageLayout {
         th,td{padding:.25rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
         th{font-weight:600;white-space:nowrap}
         td.label,td.value{white-space:nowrap}
+        @media (max-width:40rem){td.label{white-space:normal;min-width:7rem}}
         td.value,td.num,th.num{text-align:right}
         td.value{color:var(--value);font-weight:600;font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
         td.value.list{white-space:normal;text-align:left;min-width:12rem}
