@@ -51,7 +51,8 @@ public struct CourseEntry: Sendable, Equatable {
         let folder = output.appendingPathComponent("lessons").appendingPathComponent(file.slug)
         let page = try? String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
         self.init(
-            number: file.number, slug: file.slug, title: file.title, summary: CourseEntry.firstSentence(file.introduction),
+            number: file.number, slug: file.slug, title: file.title,
+            summary: CourseEntry.firstSentence(file.introduction),
             thumbnail: page.flatMap(CourseEntry.thumbnail(inPage:)))
     }
 
@@ -126,7 +127,8 @@ public enum Book {
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(page.utf8).write(to: url, options: .atomic)
         } catch {
-            throw BookError(file: url.path, problem: "cannot write the page; choose another output folder with --out DIR")
+            throw BookError(
+                file: url.path, problem: "cannot write the page; choose another output folder with --out DIR")
         }
         return url
     }

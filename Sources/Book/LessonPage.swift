@@ -44,7 +44,8 @@ enum LessonPage {
             case .narrative(let lines):
                 parts.append(Markdown.html(lines))
             case .note(let text, let isResult):
-                parts.append(HTML(raw: "<p class=\"note\(isResult ? " result" : "")\">") + HTML(text: text) + HTML(raw: "</p>"))
+                parts.append(
+                    HTML(raw: "<p class=\"note\(isResult ? " result" : "")\">") + HTML(text: text) + HTML(raw: "</p>"))
             case .table(let table):
                 parts.append(Self.table(headers: table.headers, rows: table.rows))
             case .picture(let name):
@@ -65,14 +66,17 @@ enum LessonPage {
     static func table(headers: [String], rows: [[String]]) -> HTML {
         /// "0.25", "93.08%", "83,062".
         func isNumber(_ text: String) -> Bool {
-            Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-                .replacingOccurrences(of: "%", with: "")) != nil
+            Double(
+                text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+                    .replacingOccurrences(of: "%", with: "")) != nil
         }
         var out = "<div class=\"scroll\"><table><thead><tr>"
         out += headers.map { "<th>" + $0.escaped + "</th>" }.joined()
         out += "</tr></thead><tbody>"
         for row in rows {
-            out += "<tr>" + row.map { "<td\(isNumber($0) ? " class=\"num\"" : "")>" + $0.escaped + "</td>" }.joined() + "</tr>"
+            out +=
+                "<tr>" + row.map { "<td\(isNumber($0) ? " class=\"num\"" : "")>" + $0.escaped + "</td>" }.joined()
+                + "</tr>"
         }
         return HTML(raw: out + "</tbody></table></div>")
     }

@@ -86,7 +86,8 @@ enum Markdown {
         }
         flushAll()
         // Neighbouring indented code lines are one block.
-        return HTML(raw: blocks.joined(separator: "\n").replacingOccurrences(of: "</code></pre>\n<pre><code>", with: "\n"))
+        return HTML(
+            raw: blocks.joined(separator: "\n").replacingOccurrences(of: "</code></pre>\n<pre><code>", with: "\n"))
     }
 
     /// "## Title" -> (2, "Title").

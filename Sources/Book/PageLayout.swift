@@ -5,7 +5,8 @@
 enum PageLayout {
     /// A whole document. `root` is the relative path from the page to the output folder ("../../").
     /// `thumbnail` names the picture the course shows for the page (kept in a meta element).
-    static func page(title: String, root: String, body: HTML, script: String? = nil, thumbnail: String? = nil) -> String {
+    static func page(title: String, root: String, body: HTML, script: String? = nil, thumbnail: String? = nil) -> String
+    {
         let meta = thumbnail.map { "<meta name=\"thumbnail\" content=\"\(HTML.link($0))\">\n" } ?? ""
         var out = """
             <!DOCTYPE html>
@@ -62,6 +63,7 @@ enum PageLayout {
         td.value{color:var(--value);font-weight:600;font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
         td.value.list{white-space:normal;text-align:left;min-width:12rem}
         td.remark{color:var(--muted);min-width:9rem}
+        td.formula{min-width:16rem}
         table.matrix td{border:0;padding:0 .35rem;text-align:right;color:var(--value)}
         .note{margin:.5rem 0;padding:.35rem .7rem;border-left:3px solid var(--line);color:var(--fg)}
         .note.result{border-left-color:var(--value);font-weight:600}
@@ -76,7 +78,8 @@ enum PageLayout {
         flex:none}
         .course .thumb-none{width:7.5rem;height:4.5rem;flex:none;border:1px dashed var(--line)}
         .course p{margin:.15rem 0 0;color:var(--muted)}
-        .steps{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:1.2rem 0;background:var(--card)}
+        .steps{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:1.2rem 0;\
+        background:var(--card)}
         .steps h3{margin-top:.3rem}
         .frames{display:flex;gap:1rem;overflow-x:auto;scroll-snap-type:x mandatory;padding-bottom:.5rem}
         .frame{flex:0 0 min(100%,40rem);scroll-snap-align:start}

@@ -37,7 +37,8 @@ enum StepTable {
             }
             var out = "<table class=\"matrix\">"
             for r in 0..<matrix.rows {
-                out += "<tr>" + matrix.row(r).map { "<td>" + TraceNumber.format($0).escaped + "</td>" }.joined() + "</tr>"
+                out +=
+                    "<tr>" + matrix.row(r).map { "<td>" + TraceNumber.format($0).escaped + "</td>" }.joined() + "</tr>"
             }
             return HTML(raw: out + "</table>")
         }
@@ -57,7 +58,8 @@ struct StepParts {
         guard var formula = step.formula else { return }
         // A trailing "  (remark)" is the step's note (the trace text splits it the same way).
         if let range = formula.range(of: "  (", options: .backwards), formula.hasSuffix(")") {
-            note = String(formula[formula.index(range.lowerBound, offsetBy: 3)..<formula.index(before: formula.endIndex)])
+            note = String(
+                formula[formula.index(range.lowerBound, offsetBy: 3)..<formula.index(before: formula.endIndex)])
             formula = String(formula[..<range.lowerBound])
         }
         // A formula that is only the value again adds nothing.

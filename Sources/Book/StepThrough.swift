@@ -21,9 +21,11 @@ enum StepThrough {
         out += "<div class=\"frames\">"
         for (i, frame) in sequence.frames.enumerated() {
             out += "<div class=\"frame\(i == 0 ? " shown" : "")\" data-frame=\"\(i)\">"
-            out += Figure.html(
-                file: frame.picture, title: titles[frame.picture] ?? frame.caption, caption: frame.caption, in: folder
-            ).markup
+            out +=
+                Figure.html(
+                    file: frame.picture, title: titles[frame.picture] ?? frame.caption, caption: frame.caption,
+                    in: folder
+                ).markup
             if !frame.steps.isEmpty { out += StepTable.html(frame.steps).markup }
             out += "</div>"
         }

@@ -23,7 +23,9 @@ public struct FrameSequence: Sendable {
 
 extension LessonLog {
     /// Adds a sequence at the current place in the trace; its pictures are drawn with the others.
-    func frames(_ title: String, _ frames: [(caption: String, name: String, picture: LessonPicture, steps: [TraceStep])]) {
+    func frames(
+        _ title: String, _ frames: [(caption: String, name: String, picture: LessonPicture, steps: [TraceStep])]
+    ) {
         guard !frames.isEmpty else { return }
         for frame in frames { addPicture(frame.name, frame.picture) }
         appendSequence(

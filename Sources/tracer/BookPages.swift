@@ -107,7 +107,9 @@ extension BookPages {
         return RunSummary(
             title: "\(data.name), \(shape): \(ProgressLine.percent(evaluation.accuracy)) on the test set",
             settings: settings,
-            epochHeaders: ["epoch", "train loss", "train accuracy", "test loss", "test accuracy", "seconds", "images/s"],
+            epochHeaders: [
+                "epoch", "train loss", "train accuracy", "test loss", "test accuracy", "seconds", "images/s",
+            ],
             epochRows: rows,
             results: [
                 "Test accuracy \(ProgressLine.percent(evaluation.accuracy)): \(ProgressLine.grouped(wrong)) of "

@@ -20,7 +20,8 @@ func withBrowser<R>(_ body: (Chromium) throws -> R) throws -> R {
     return try body(try browser.get())
 }
 
-let chromiumMissing: Comment = "Chromium is not installed (scripts/setup installs Debian's chromium); browser test skipped"
+let chromiumMissing: Comment =
+    "Chromium is not installed (scripts/setup installs Debian's chromium); browser test skipped"
 let chromiumInstalled = Chromium.executable() != nil
 
 @Suite(.serialized) struct BrowserTests {
@@ -40,7 +41,8 @@ let chromiumInstalled = Chromium.executable() != nil
                 #expect(outside.isEmpty, "\(page) asked for \(outside)")
                 let images = try #require(
                     try chromium.evaluate(
-                        "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])")
+                        "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])"
+                    )
                         as? [[Any]])
                 let broken = images.filter { ($0[1] as? Bool) != true }.map { $0[0] }
                 #expect(broken.isEmpty, "\(page): pictures not loaded: \(broken)")
@@ -57,7 +59,9 @@ let chromiumInstalled = Chromium.executable() != nil
         }
     }
 
-    @Test(.enabled(if: chromiumInstalled, chromiumMissing), arguments: ["10-gradient-descent", "11-mini-batches", "12-universal-approximation"])
+    @Test(
+        .enabled(if: chromiumInstalled, chromiumMissing),
+        arguments: ["10-gradient-descent", "11-mini-batches", "12-universal-approximation"])
     func stepThroughChangesTheFrame(_ slug: String) throws {
         let url = try BookFixture.output().appendingPathComponent("lessons/\(slug)/index.html")
         try withBrowser { chromium in
@@ -85,12 +89,14 @@ let chromiumInstalled = Chromium.executable() != nil
             let count = result[3] as? Int ?? 0
             #expect(count >= 2, "\(slug): \(count) frames")
             #expect(first.count == 1 && last.count == 1 && before.count == 1, "one frame at a time: \(result)")
-            #expect(first != last && last != before && first.first != nil, "\(slug): the frame did not change: \(result)")
+            #expect(
+                first != last && last != before && first.first != nil, "\(slug): the frame did not change: \(result)")
             #expect(result[4] as? String == "\(count - 1) of \(count)")
             // Each frame shows its own steps (the rows of its iteration).
-            let rows = try chromium.evaluate(
-                "Array.from(document.querySelectorAll('[data-steps] .frame')).map(f => f.querySelectorAll('tbody tr').length)"
-            ) as? [Int]
+            let rows =
+                try chromium.evaluate(
+                    "Array.from(document.querySelectorAll('[data-steps] .frame')).map(f => f.querySelectorAll('tbody tr').length)"
+                ) as? [Int]
             #expect((rows ?? []).allSatisfy { $0 > 0 }, "\(slug): a frame without rows: \(rows ?? [])")
         }
     }
@@ -101,8 +107,9 @@ let chromiumInstalled = Chromium.executable() != nil
         try withBrowser { chromium in
             try chromium.emulate(width: 390, height: 800, dark: false)
             _ = try chromium.load(url, javaScript: false)
-            let hidden = try chromium.evaluate(
-                "Array.from(document.querySelectorAll('.frame')).filter(f => f.offsetWidth === 0).length") as? Int
+            let hidden =
+                try chromium.evaluate(
+                    "Array.from(document.querySelectorAll('.frame')).filter(f => f.offsetWidth === 0).length") as? Int
             let total = try chromium.evaluate("document.querySelectorAll('.frame').length") as? Int
             let controls = try chromium.evaluate("document.querySelector('.controls').offsetWidth") as? Int
             try chromium.load(url).errors.forEach { Issue.record("\($0)") }
@@ -132,8 +139,9 @@ let chromiumInstalled = Chromium.executable() != nil
                 #expect(load.requests.allSatisfy { isInside($0, output) }, "\(load.requests)")
             }
             _ = try chromium.load(page)
-            #expect(try chromium.evaluate("document.querySelector('h1').textContent") as? String
-                == "Lesson 1: <script>alert(1)</script>")
+            #expect(
+                try chromium.evaluate("document.querySelector('h1').textContent") as? String
+                    == "Lesson 1: <script>alert(1)</script>")
             #expect(try chromium.evaluate("document.querySelectorAll('script').length") as? Int == 0)
             let text = try chromium.evaluate("document.body.textContent") as? String ?? ""
             #expect(text.contains("<img src=x onerror=alert(2)>"))

@@ -150,7 +150,8 @@ final class Chromium: @unchecked Sendable {
         if fullPage {
             let metrics = try call("Page.getLayoutMetrics")
             let size = metrics["cssContentSize"] as? [String: Any] ?? [:]
-            let width = (size["width"] as? Double) ?? 800, height = min((size["height"] as? Double) ?? 600, Double(maxHeight))
+            let width = (size["width"] as? Double) ?? 800,
+                height = min((size["height"] as? Double) ?? 600, Double(maxHeight))
             params["captureBeyondViewport"] = true
             params["clip"] = ["x": 0, "y": 0, "width": width, "height": height, "scale": 1]
         }

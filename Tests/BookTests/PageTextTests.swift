@@ -51,9 +51,11 @@ import Testing
         let same = StepParts(TraceStep("x", label: "x", value: .scalar(3), formula: "3"))
         #expect(same.formula == nil)
         let table = StepTable.html([step]).markup
-        #expect(table.contains("<td class=\"value\">1.5</td>") && table.contains("<td class=\"remark\">products + b</td>"))
+        #expect(
+            table.contains("<td class=\"value\">1.5</td>") && table.contains("<td class=\"remark\">products + b</td>"))
         let matrix = StepTable.value(.matrix(Matrix([[1, -2], [3, 0.25]]))).markup
-        #expect(matrix == "<table class=\"matrix\"><tr><td>1</td><td>-2</td></tr><tr><td>3</td><td>0.25</td></tr></table>")
+        #expect(
+            matrix == "<table class=\"matrix\"><tr><td>1</td><td>-2</td></tr><tr><td>3</td><td>0.25</td></tr></table>")
     }
 
     @Test func courseLineIsTheFirstSentence() {
@@ -78,7 +80,8 @@ import Testing
         for name in page.components(separatedBy: "src=\"").dropFirst().map({ String($0.prefix { $0 != "\"" }) }) {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
-        let first = try String(contentsOf: output.appendingPathComponent("lessons/01-a-function/index.html"), encoding: .utf8)
+        let first = try String(
+            contentsOf: output.appendingPathComponent("lessons/01-a-function/index.html"), encoding: .utf8)
         #expect(!first.contains("rel=\"prev\""))
         #expect(!first.contains("<script>"), "a page without frames carries no script")
     }

@@ -25,7 +25,9 @@ import Testing
         #expect(json.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("{") })
         #expect(json.stderr.contains("The book: open book/index.html"))
         let course2 = try String(contentsOf: folder.appendingPathComponent("book/lessons/index.html"), encoding: .utf8)
-        #expect(course2.contains("href=\"02-the-neuron/index.html\"") && course2.contains("href=\"03-linear-stays-linear/index.html\""))
+        #expect(
+            course2.contains("href=\"02-the-neuron/index.html\"")
+                && course2.contains("href=\"03-linear-stays-linear/index.html\""))
         // Lesson 2's page, written before lesson 3 had run, keeps its thumbnail in the course.
         #expect(course2.contains("src=\"02-the-neuron/"))
     }
