@@ -58,12 +58,13 @@ enum PageLayout {
         th,td{padding:.25rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
         th{font-weight:600;white-space:nowrap}
         td.label,td.value{white-space:nowrap}
-        @media (max-width:40rem){td.label{white-space:normal;min-width:7rem}}
         td.value,td.num,th.num{text-align:right}
         td.value{color:var(--value);font-weight:600;font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
         td.value.list{white-space:normal;text-align:left;min-width:12rem}
         td.remark{color:var(--muted);min-width:9rem}
         td.formula{min-width:16rem}
+        @media (max-width:40rem){th,td{padding:.25rem .4rem}td.label{white-space:normal;min-width:5rem}\
+        td.formula{min-width:9rem}td.remark{min-width:6rem}}
         table.matrix td{border:0;padding:0 .35rem;text-align:right;color:var(--value)}
         .note{margin:.5rem 0;padding:.35rem .7rem;border-left:3px solid var(--line);color:var(--fg)}
         .note.result{border-left-color:var(--value);font-weight:600}

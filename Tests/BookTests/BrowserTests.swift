@@ -8,16 +8,10 @@ import Testing
 
 @testable import Book
 
-/// One browser for the whole suite (starting one takes about a second).
-let browser: Result<Chromium, Error>? = Chromium.executable().map { path in Result { try Chromium(executable: path) } }
-/// The browser is driven by one test at a time.
-let browserLock = NSLock()
-
+/// Runs `body` with a fresh browser, closed (with its helper processes) when `body` returns.
 func withBrowser<R>(_ body: (Chromium) throws -> R) throws -> R {
-    guard let browser else { throw ChromiumError(description: chromiumMissing.rawValue) }
-    browserLock.lock()
-    defer { browserLock.unlock() }
-    return try body(try browser.get())
+    guard let path = Chromium.executable() else { throw ChromiumError(description: chromiumMissing.rawValue) }
+    return try body(try Chromium(executable: path))
 }
 
 let chromiumMissing: Comment =

@@ -60,8 +60,14 @@ final class Chromium: @unchecked Sendable {
         ]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // A process group of its own, so that the browser's helper processes end with it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var child = pid_t()
-        let status = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        let status = posix_spawn(&child, executable, &actions, &attributes, &argv, environ)
         close(commands[0])
         close(replies[1])
         guard status == 0 else { throw ChromiumError(description: "cannot start \(executable): error \(status)") }
@@ -78,10 +84,12 @@ final class Chromium: @unchecked Sendable {
         for domain in ["Page", "Runtime", "Network", "Log"] { try call("\(domain).enable") }
     }
 
+    /// Closes the browser, then ends its whole process group (helpers included) and waits for it.
     deinit {
+        _ = try? call("Browser.close", [:], session: nil)
         close(toBrowser)
         close(fromBrowser)
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         try? FileManager.default.removeItem(at: profile)
