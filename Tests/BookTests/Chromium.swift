@@ -137,7 +137,6 @@ final class Chromium: @unchecked Sendable {
                 }
             case "Page.javascriptDialogOpening":
                 load.dialogs.append(params["message"] as? String ?? "")
-                try call("Page.handleJavaScriptDialog", ["accept": true])
             default:
                 break
             }
@@ -209,6 +208,10 @@ final class Chromium: @unchecked Sendable {
             let message = try nextMessage(until: deadline, waitingFor: method)
             events.append(message)
             if message["method"] as? String == method { return message }
+            // A dialog (alert) holds the page until it is answered: answer it, it is recorded.
+            if message["method"] as? String == "Page.javascriptDialogOpening" {
+                try call("Page.handleJavaScriptDialog", ["accept": true])
+            }
         }
     }
 
