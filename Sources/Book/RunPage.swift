@@ -67,6 +67,7 @@ enum RunPage {
             parts.append(HTML(raw: "<p>") + HTML(text: picture.look) + HTML(raw: "</p>"))
             parts.append(Figure.html(file: picture.file, title: picture.title, in: folder))
         }
-        return PageLayout.page(title: run.title, root: "../", body: HTML.join(parts))
+        return PageLayout.page(
+            title: run.title, root: "../", body: HTML.join(parts), thumbnail: run.pictures.first?.file)
     }
 }

@@ -124,9 +124,13 @@ let chromiumInstalled = Chromium.executable() != nil
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         let course = try String(contentsOf: output.appendingPathComponent("lessons/index.html"), encoding: .utf8)
         #expect(!course.contains("<script>alert") && course.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let front = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(!front.contains("<script>alert") && front.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         try withBrowser { chromium in
             try chromium.emulate(width: 800, height: 800, dark: false)
-            for url in [page, output.appendingPathComponent("lessons/index.html")] {
+            for url in [
+                page, output.appendingPathComponent("lessons/index.html"), output.appendingPathComponent("index.html"),
+            ] {
                 let load = try chromium.load(url)
                 #expect(load.dialogs.isEmpty, "a script from the lesson file ran: \(load.dialogs)")
                 #expect(load.errors.isEmpty, "\(load.errors)")

@@ -94,5 +94,7 @@ import Testing
         #expect(!empty.contains("href=\"lessons/index.html\"") && !empty.contains("href=\"mnist/index.html\""))
         let full = try String(contentsOf: Book.writeFrontPage(output: BookFixture.output()), encoding: .utf8)
         #expect(full.contains("href=\"lessons/index.html\"") && full.contains("href=\"mnist/index.html\""))
+        #expect(full.contains("<a href=\"lessons/10-gradient-descent/index.html\">Lesson 10: The SGD step"))
+        #expect(full.contains("<img src=\"mnist/curves.png\""))
     }
 }
