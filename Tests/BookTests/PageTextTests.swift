@@ -80,6 +80,11 @@ import Testing
         for name in page.components(separatedBy: "src=\"").dropFirst().map({ String($0.prefix { $0 != "\"" }) }) {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
+        // The step-through sits where the lesson put it: after the loop's losses, before "After training".
+        let stepThrough = try #require(page.range(of: "<section class=\"steps\""))
+        let repeatSection = try #require(page.range(of: "<h2 id=\"repeat\">"))
+        let after = try #require(page.range(of: "<h2 id=\"after-training\">"))
+        #expect(repeatSection.lowerBound < stepThrough.lowerBound && stepThrough.lowerBound < after.lowerBound)
         let first = try String(
             contentsOf: output.appendingPathComponent("lessons/01-a-function/index.html"), encoding: .utf8)
         #expect(!first.contains("rel=\"prev\""))
