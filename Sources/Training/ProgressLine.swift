@@ -1,6 +1,7 @@
 // What `tracer train` shows while it works: a progress bar redrawn in place on a terminal, and one
 // line per epoch. Only text; deciding whether stdout is a terminal is `Terminal.isInteractive`.
 import Foundation
+import SafeIO
 import NeuralCore
 
 public enum ProgressLine {
@@ -80,7 +81,7 @@ public enum Terminal {
     /// The training commands write all their output through here, never `print`, so that the two
     /// never interleave out of order.
     public static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardOutput.write(text)  // checked: a full disk is an error, not a silent loss
     }
 
     /// Writes `lines`, each with a newline, in one write.
@@ -91,6 +92,6 @@ public enum Terminal {
 
     /// Writes one line to stderr.
     public static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.writeLine(text)
     }
 }
