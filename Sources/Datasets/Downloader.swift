@@ -35,11 +35,19 @@ public struct Downloader: Sendable {
     /// Seconds a request may wait for the next bytes before it counts as failed.
     public let timeout: TimeInterval
 
+    /// The most bytes a response body may have: a larger one (an endless body) is cut off there
+    /// and counts as failed. No file of either dataset is near the default.
+    public let maximumBodyBytes: Int
+
     /// `mirrors` nil means `kind.standardMirrors`; a user's `--mirror` passes a one-element list.
-    public init(kind: DatasetKind = .mnist, mirrors: [URL]? = nil, timeout: TimeInterval = 30) {
+    public init(
+        kind: DatasetKind = .mnist, mirrors: [URL]? = nil, timeout: TimeInterval = 30,
+        maximumBodyBytes: Int = DataFile.maximumBytes
+    ) {
         self.kind = kind
         self.mirrors = mirrors ?? kind.standardMirrors
         self.timeout = timeout
+        self.maximumBodyBytes = maximumBodyBytes
     }
 
     /// Makes sure all four files are in `folder` (created if needed) with the right content.
@@ -103,9 +111,6 @@ public struct Downloader: Sendable {
         if failures.count == 1 { throw failures[0] }
         throw DatasetError.allMirrorsFailed(file: file.gzipName, attempts: failures.map(Self.shortReason))
     }
-
-    /// The most bytes a response body may have: a larger one is cut off and counts as failed.
-    public static let maximumBodyBytes = DataFile.maximumBytes
 
     /// Streams `url` to a temporary file in `folder`, checks the MD5 of its content, and renames it
     /// to the file's `.gz` name (its raw name when the body came uncompressed). Nothing is left
@@ -184,7 +189,7 @@ public struct Downloader: Sendable {
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = max(timeout, 600)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let transfer = StreamingTransfer(limit: Self.maximumBodyBytes, sink: sink)
+        let transfer = StreamingTransfer(limit: maximumBodyBytes, sink: sink)
         let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
         defer { session.invalidateAndCancel() }
         session.dataTask(with: URLRequest(url: url)).resume()
