@@ -201,13 +201,35 @@ public struct LessonFile: Sendable {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    /// A key written twice in one mapping would otherwise let one value win without a word.
-    static func rejectDuplicateKeys(_ node: Node, file: String, lineOffset: Int) throws {
+    /// The most values the front matter may hold once aliases (`*name`) are expanded; lessons
+    /// need a few hundred. Without a bound, ten aliases of ten aliases of... are a billion values.
+    static let maximumValues = 100_000
+
+    /// A key written twice in one mapping would otherwise let one value win without a word. The
+    /// walk also bounds what aliases can build: at most `maximumValues` values, `maximumDepth` deep.
+    static func rejectDuplicateKeys(_ root: Node, file: String, lineOffset: Int) throws {
+        var budget = maximumValues
+        try rejectDuplicateKeys(root, file: file, lineOffset: lineOffset, depth: 0, budget: &budget)
+    }
+
+    private static func rejectDuplicateKeys(
+        _ node: Node, file: String, lineOffset: Int, depth: Int, budget: inout Int
+    ) throws {
+        budget -= 1
+        guard budget >= 0, depth <= maximumDepth else {
+            throw LessonError(
+                file: file, line: node.mark.map { $0.line + lineOffset },
+                problem: budget < 0
+                    ? "the front matter holds more than \(maximumValues) values once its aliases are expanded"
+                    : "the front matter nests lists or mappings more than \(maximumDepth) deep (through aliases)")
+        }
         switch node {
         case .scalar:
             return
         case .sequence(let sequence):
-            for item in sequence { try rejectDuplicateKeys(item, file: file, lineOffset: lineOffset) }
+            for item in sequence {
+                try rejectDuplicateKeys(item, file: file, lineOffset: lineOffset, depth: depth + 1, budget: &budget)
+            }
         case .mapping(let mapping):
             var seen: [String: Int] = [:]
             for (key, value) in mapping {
@@ -219,7 +241,7 @@ public struct LessonFile: Sendable {
                         problem: "the key '\(name)' is given twice in the same mapping (first on line \(first)); keep one")
                 }
                 seen[name] = line
-                try rejectDuplicateKeys(value, file: file, lineOffset: lineOffset)
+                try rejectDuplicateKeys(value, file: file, lineOffset: lineOffset, depth: depth + 1, budget: &budget)
             }
         }
     }

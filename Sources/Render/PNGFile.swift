@@ -71,7 +71,7 @@ public enum PNGFile {
     /// The largest image read, in pixels (40 megapixels: a phone photo fits, a decompression bomb
     /// does not), and the largest file.
     public static let maximumPixels = 40_000_000
-    public static let maximumFileBytes = 256 << 20
+    public static let maximumFileBytes = 128 << 20
 
     // MARK: Writing
 

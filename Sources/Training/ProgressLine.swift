@@ -1,8 +1,8 @@
 // What `tracer train` shows while it works: a progress bar redrawn in place on a terminal, and one
 // line per epoch. Only text; deciding whether stdout is a terminal is `Terminal.isInteractive`.
 import Foundation
-import SafeIO
 import NeuralCore
+import SafeIO
 
 public enum ProgressLine {
     /// `epoch 2/5 [########------------]  375/938  loss 0.2141  acc 93.72%  190,112 img/s  ETA 0.2s`

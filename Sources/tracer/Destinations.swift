@@ -5,10 +5,16 @@ import Foundation
 import SafeIO
 import Training
 
-/// Ends the command with a one-line error (exit 1) when `--save FILE` cannot be written.
-func checkSaveDestination(_ save: String?) throws {
-    guard let save else { return }
-    do { try ModelFile.checkDestination(save) } catch { try failWithMessage(error.description) }
+/// Ends the command with a one-line error (exit 1) when `--save FILE` cannot be written, or when
+/// the `--out` folder exists but cannot be written into.
+func checkDestinations(save: String?, out: String) throws {
+    if let save {
+        do { try ModelFile.checkDestination(save) } catch { try failWithMessage(error.description) }
+    }
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue, access(out, W_OK) != 0 {
+        try failWithMessage("\(out): the --out folder is not writable; choose another --out")
+    }
 }
 
 /// The picture name for the image at `path`: `predict-STEM.png`, with STEM shortened (at a

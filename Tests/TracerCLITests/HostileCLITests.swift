@@ -322,6 +322,18 @@ struct HostileLessonCLITests {
         expectOneLineError(result, mentioning: [line, "nests"])
     }
 
+    @Test("aliases that expand to a billion values are refused, quickly")
+    func aliasBomb() throws {
+        var bomb = "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        for level in 1...9 {
+            bomb += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let started = Date()
+        let result = try runEditedLessonOne { $0.replacingOccurrences(of: "---\ntitle:", with: "---\n" + bomb + "title:") }
+        expectOneLineError(result, mentioning: ["values once its aliases are expanded"])
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
     @Test("a lessons folder without numbered lesson files is an error for lessons and list")
     func emptyLessonsFolder() throws {
         let folder = try temporaryFolder()
