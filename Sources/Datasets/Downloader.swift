@@ -36,13 +36,17 @@ public struct Downloader: Sendable {
     public let timeout: TimeInterval
 
     /// The most bytes a response body may have: a larger one (an endless body) is cut off there
-    /// and counts as failed. No file of either dataset is near the default.
+    /// and counts as failed. The largest file of either dataset is 47 MB uncompressed.
     public let maximumBodyBytes: Int
+
+    /// The default `maximumBodyBytes`: 64 MiB. URLSession may hold a few times what has arrived
+    /// but not yet been handed on, so the cap also bounds the memory a download takes.
+    public static let defaultMaximumBodyBytes = 64 << 20
 
     /// `mirrors` nil means `kind.standardMirrors`; a user's `--mirror` passes a one-element list.
     public init(
         kind: DatasetKind = .mnist, mirrors: [URL]? = nil, timeout: TimeInterval = 30,
-        maximumBodyBytes: Int = DataFile.maximumBytes
+        maximumBodyBytes: Int = Downloader.defaultMaximumBodyBytes
     ) {
         self.kind = kind
         self.mirrors = mirrors ?? kind.standardMirrors
@@ -144,60 +148,45 @@ public struct Downloader: Sendable {
     /// The body of a `GET url` in memory (at most `maximumBodyBytes`), or `DatasetError.network`
     /// naming the URL and the reason.
     public func fetch(_ url: URL) throws -> [UInt8] {
-        var body: [UInt8] = []
-        try stream(url) { chunk in
-            body.append(contentsOf: chunk)
-            return true
-        }
-        return body
+        let temporary = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "neuraltracer-fetch-\(getpid())-\(UUID().uuidString)")
+        TemporaryFiles.register(temporary)
+        defer { AtomicFile.abandon(temporary) }
+        _ = try fetch(url, to: temporary)
+        return try DataFile.readBytes(atPath: temporary)
     }
 
-    /// Streams the body of a `GET url` into a new file at `path`; returns its size.
+    /// Streams the body of a `GET url` into a new file at `path` and returns its size. Each piece
+    /// is written as it arrives; the transfer is watched from here and cancelled once more than
+    /// `maximumBodyBytes` have come (an endless body), so neither memory nor disk fills up.
     func fetch(_ url: URL, to path: String) throws -> Int {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
-        var failure: String?
-        let size: Int
-        do {
-            size = try stream(url) { chunk in
-                chunk.withUnsafeBytes { buffer in
-                    var written = 0
-                    while written < buffer.count, failure == nil {
-                        let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                        if count < 0 && errno != EINTR { failure = systemReason() }
-                        if count > 0 { written += count }
-                    }
-                }
-                return failure == nil
-            }
-        } catch {
-            close(descriptor)
-            if let failure { throw DatasetError.cannotWrite(path: path, reason: failure) }
-            throw error
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = systemReason() }
-        if close(descriptor) != 0, failure == nil { failure = systemReason() }
-        if let failure { throw DatasetError.cannotWrite(path: path, reason: failure) }
-        return size
-    }
-
-    /// Runs a `GET url`, handing each piece of the body to `sink` as it arrives (a false return
-    /// stops the transfer); returns the body's size. A body over `maximumBodyBytes` is cut off.
-    @discardableResult
-    private func stream(_ url: URL, sink: @escaping (Data) -> Bool) throws -> Int {
+        defer { close(descriptor) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = max(timeout, 600)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let transfer = StreamingTransfer(limit: maximumBodyBytes, sink: sink)
+        let transfer = StreamingTransfer(descriptor: descriptor, limit: maximumBodyBytes)
         let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
         defer { session.invalidateAndCancel() }
-        session.dataTask(with: URLRequest(url: url)).resume()
-        transfer.done.wait()
-
-        let (received, response, error, stop) = transfer.outcome()
-        if let stop { throw DatasetError.network(url: url.absoluteString, reason: stop) }
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+        let task = session.dataTask(with: URLRequest(url: url))
+        task.resume()
+        while transfer.done.wait(timeout: .now() + .milliseconds(10)) == .timedOut {
+            if task.countOfBytesReceived > Int64(maximumBodyBytes) || transfer.stopped {
+                task.cancel()
+                _ = transfer.done.wait(timeout: .now() + .seconds(10))
+                break
+            }
+        }
+        let (received, writeFailure, error) = transfer.outcome()
+        if let writeFailure { throw DatasetError.cannotWrite(path: path, reason: writeFailure) }
+        if received > maximumBodyBytes || task.countOfBytesReceived > Int64(maximumBodyBytes) {
+            throw DatasetError.network(
+                url: url.absoluteString,
+                reason: "the body is larger than \(maximumBodyBytes) bytes, more than any file of this dataset; stopped there")
+        }
+        if let http = task.response as? HTTPURLResponse, http.statusCode != 200 {
             let text = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
             throw DatasetError.network(
                 url: url.absoluteString, reason: "the server answered HTTP \(http.statusCode) \(text)")
@@ -208,6 +197,7 @@ public struct Downloader: Sendable {
         guard received > 0 else {
             throw DatasetError.network(url: url.absoluteString, reason: "the server sent an empty body")
         }
+        if fsync(descriptor) != 0 { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
         return received
     }
 
@@ -241,45 +231,51 @@ public struct Downloader: Sendable {
     }
 }
 
-/// A transfer's delegate: hands the body on piece by piece, counts it, stops it at the limit or at
-/// an HTTP error status, and signals `done` when the task ends.
+/// A data task's delegate: writes each piece of the body to `descriptor` as it arrives, stops
+/// at an HTTP error status, past `limit` bytes or on a failed write, and signals `done` at the end.
 private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
+    private let descriptor: Int32
     private let limit: Int
-    private let sink: (Data) -> Bool
     private let lock = NSLock()
     private var received = 0
-    private var response: URLResponse?
+    private var writeFailure: String?
     private var error: Error?
-    /// Why the transfer was stopped on purpose (too large, the file could not be written).
-    private var stop: String?
 
-    init(limit: Int, sink: @escaping (Data) -> Bool) {
+    init(descriptor: Int32, limit: Int) {
+        self.descriptor = descriptor
         self.limit = limit
-        self.sink = sink
     }
+
+    /// True once the body is past the limit or could not be written: the watcher cancels.
+    var stopped: Bool { lock.withLock { received > limit || writeFailure != nil } }
 
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        lock.withLock { self.response = response }
         let ok = (response as? HTTPURLResponse).map { $0.statusCode == 200 } ?? true
         completionHandler(ok ? .allow : .cancel)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let cancel: Bool = lock.withLock {
-            guard stop == nil else { return true }
-            if received + data.count > limit {
-                stop = "the body is larger than \(limit) bytes, more than any file of this dataset; stopped there"
-                return true
-            }
+        lock.withLock {
+            guard received <= limit, writeFailure == nil else { return }
             received += data.count
-            if !sink(data) { stop = "the download could not be written to disk" }
-            return stop != nil
+            guard received <= limit else { return }
+            data.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        writeFailure = systemReason()
+                        return
+                    }
+                    written += count
+                }
+            }
         }
-        if cancel { dataTask.cancel() }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
@@ -287,8 +283,8 @@ private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchec
         done.signal()
     }
 
-    func outcome() -> (received: Int, response: URLResponse?, error: Error?, stop: String?) {
-        lock.withLock { (received, response, error, stop) }
+    func outcome() -> (received: Int, writeFailure: String?, error: Error?) {
+        lock.withLock { (received, writeFailure, error) }
     }
 }
 
