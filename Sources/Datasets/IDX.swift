@@ -5,6 +5,9 @@
 public enum IDX {
     /// The largest payload accepted: a header may declare no more than `DataFile` reads at all.
     public static let maximumPayload = DataFile.maximumBytes - 16
+    /// The largest image side accepted (MNIST's images are 28 x 28): a network's input layer is
+    /// as wide as an image has pixels, so a header must not be able to ask for millions.
+    public static let maximumSide = 64
 
     /// Reads an images file (gzip or raw), inflating no more than its header declares.
     public static func readImages(atPath path: String) throws -> (count: Int, rows: Int, cols: Int, pixels: [UInt8]) {
@@ -100,6 +103,11 @@ public enum IDX {
         }
         let dims = (0..<dimensionCount).map { Int(bigEndianWord(content, at: 4 + 4 * $0)) }
         if dims[0] == 0 { throw DatasetError.badHeader(path: path, detail: "it declares 0 items") }
+        if dimensionCount == 3, dims[1] > maximumSide || dims[2] > maximumSide {
+            throw DatasetError.badHeader(
+                path: path,
+                detail: "images of \(dims[1]) x \(dims[2]) pixels; this reads images up to \(maximumSide) x \(maximumSide)")
+        }
         // Three dimensions below 2^32 each could still overflow a 64-bit product.
         let product = dims.reduce((1, false)) { acc, dim in
             let (value, overflow) = acc.0.multipliedReportingOverflow(by: dim)

@@ -195,9 +195,13 @@ public enum PNGFile {
         do { file = try RegularFile.read(path, limit: maximumFileBytes) } catch {
             throw .unreadable(path: path, reason: error.reason)
         }
+        // libpng keeps reading from this memory until png_image_finish_read: it must stay put.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(file.count, 1), alignment: 1)
+        defer { memory.deallocate() }
+        memory.copyBytes(from: file)
         var image = png_image()
         image.version = imageVersion
-        let begun = file.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        let begun = png_image_begin_read_from_memory(&image, memory.baseAddress, file.count)
         if begun == 0 {
             let reason = message(of: &image)
             png_image_free(&image)
@@ -217,7 +221,7 @@ public enum PNGFile {
         var backgroundColour = png_color(
             red: background ?? 0, green: background ?? 0,
             blue: background ?? 0)
-        let finished = file.withUnsafeBytes { _ in pixels.withUnsafeMutableBytes { buffer in
+        let finished = pixels.withUnsafeMutableBytes { buffer in
             if background != nil {
                 return png_image_finish_read(
                     &image, &backgroundColour, buffer.baseAddress,
@@ -226,7 +230,7 @@ public enum PNGFile {
             return png_image_finish_read(
                 &image, nil, buffer.baseAddress,
                 Int32(width * channels), nil)
-        } }
+        }
         if finished == 0 {
             let reason = message(of: &image)
             png_image_free(&image)

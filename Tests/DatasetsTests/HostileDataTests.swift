@@ -83,6 +83,14 @@ struct HostileDataTests {
             return
         }
         #expect(detail.contains("declare more than"), "\(detail)")
+        // Images a network could not take as input (a million pixels each) are refused as well.
+        try write(storedGzip(bigEndian(0x803) + bigEndian(1) + bigEndian(1000) + bigEndian(1000)), to: folder, name: "w.gz")
+        let wide = datasetError { _ = try IDX.readImages(atPath: folder.appendingPathComponent("w.gz").path) }
+        guard case .badHeader(_, let wideDetail) = wide else {
+            Issue.record("\(String(describing: wide))")
+            return
+        }
+        #expect(wideDetail.contains("up to \(IDX.maximumSide) x \(IDX.maximumSide)"), "\(wideDetail)")
         // A small file with the right header still reads.
         try write(storedGzip(idxLabels([1, 2, 3])), to: folder, name: "l.gz")
         #expect(try IDX.readLabels(atPath: folder.appendingPathComponent("l.gz").path, classCount: 10) == [1, 2, 3])
