@@ -15,8 +15,7 @@ enum Lesson04ReLU: Lesson {
         activated.withMutableView { a in z.withView { Activation.relu.forward(a, $0) } }
         log.show(
             values.indices.map { i in
-                step(
-                    "activation", "relu(\(format(values[i])))", activated.values[i],
+                step(.activation, "relu(\(format(values[i])))", activated.values[i],
                     formula: Activation.relu.formula(values[i]), index: [i])
             })
 
@@ -24,9 +23,9 @@ enum Lesson04ReLU: Lesson {
         let neuron = Network(layerSizes: [1, 1], activations: [.relu])
         neuron.setLayer(0, weights: Matrix([[weight]]), bias: [bias])
         let (_, steps) = log.record { neuron.traceForward(column(xs), tracer: $0) }
-        log.show(only(steps, "weights", "bias"))
-        log.show(only(steps, "z"))
-        log.show(only(steps, "activation"), isResult: true)
+        log.show(only(steps, .weights, .bias))
+        log.show(only(steps, .z))
+        log.show(only(steps, .activation), isResult: true)
 
         let grid = evenlySpaced(-3, 3, count: 61)
         var relu = column(grid)

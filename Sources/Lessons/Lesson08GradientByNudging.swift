@@ -67,9 +67,10 @@ enum Lesson08GradientByNudging: Lesson {
                 }
             }
         }
-        log.show(only(forward, "input", "weights", "bias"))
-        log.show(only(forward, "z", "activation"))
-        log.show(only(forward, "output", "target", "loss"), isResult: true)
+        log.show(only(forward, .input, .weights, .bias))
+        log.show(only(forward, .z, .activation))
+        log.show(only(forward, .output, .target, .lossTerm))
+        log.show(only(forward, .loss), isResult: true)
 
         try log.explain("Nudging each parameter")
         let (_, nudged) = log.record { tracer in
@@ -86,7 +87,7 @@ enum Lesson08GradientByNudging: Lesson {
             .heatMaps(
                 title: "dL/dw by nudging (blue: raising w lowers L)",
                 panels: gradientPanels(
-                    only(nudged, "gradient_numeric").map { ($0.param, $0.index, $0.value.numbers[0]) },
+                    only(nudged, .gradientNumeric).map { ($0.param, $0.index, $0.value.numbers[0]) },
                     network: network,
                     caption: "nudged"),
                 showValues: true))

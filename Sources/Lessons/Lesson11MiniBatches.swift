@@ -17,8 +17,7 @@ enum Lesson11MiniBatches: Lesson {
         try log.explain("The data set")
         log.show(
             examples.names.indices.map { i in
-                step(
-                    "example", "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
+                step(.example, "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
                     Matrix(rows: 1, cols: 9, values: examples.inputs.row(i)), index: [i])
             })
 
@@ -37,7 +36,7 @@ enum Lesson11MiniBatches: Lesson {
             var batches = MiniBatches(exampleCount: source.count, batchSize: run.batch, seed: UInt64(seed) + UInt64(r))
             var losses = [network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets)]
             var steps: [TraceStep] = [
-                step("epoch_loss", "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)
+                step(.epochLoss, "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)
             ]
             for epoch in 1...epochs {
                 batches.startEpoch()
@@ -45,8 +44,7 @@ enum Lesson11MiniBatches: Lesson {
                 losses.append(network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets))
                 if epoch == epochs || epoch % max(1, epochs / 5) == 0 {
                     steps.append(
-                        step(
-                            "epoch_loss", "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch],
+                        step(.epochLoss, "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch],
                             iteration: epoch))
                 }
             }

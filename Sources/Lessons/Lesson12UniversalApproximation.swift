@@ -43,7 +43,7 @@ enum Lesson12UniversalApproximation: Lesson {
         let handNetwork = Network(layerSizes: [1, pieces.count, 1], activations: [.relu, .identity])
         handNetwork.setLayer(0, weights: hiddenWeights, bias: hiddenBias)
         handNetwork.setLayer(1, weights: column(outputWeights), bias: [outputBias])
-        log.show(only(log.record { handNetwork.traceForward(Matrix([[0]]), tracer: $0) }.1, "weights", "bias"))
+        log.show(only(log.record { handNetwork.traceForward(Matrix([[0]]), tracer: $0) }.1, .weights, .bias))
 
         try log.explain("Ramps make a bump")
         let (_, steps) = log.record { handNetwork.traceForward(column(xs), tracer: $0) }
@@ -51,7 +51,7 @@ enum Lesson12UniversalApproximation: Lesson {
             log.note("x = \(format(xs[i])):")
             log.show(steps.filter { ["z", "activation"].contains($0.name) && $0.index?.first == i })
         }
-        log.show(only(steps, "output"), isResult: true)
+        log.show(only(steps, .output), isResult: true)
         let grid = evenlySpaced(low, high, count: 121)
         let handLayers = handNetwork.activations(column(grid))
         var pieceSeries = (0..<pieces.count).map { j in
@@ -86,7 +86,7 @@ enum Lesson12UniversalApproximation: Lesson {
             if epoch > 0 { _ = trainer.trainEpoch(source: source, batches: batches) }
             if stages.contains(epoch) {
                 let loss = network.loss(.meanSquaredError, inputs: inputs, targets: targets)
-                stageSteps.append(step("loss", "L after \(epoch) steps", loss, iteration: epoch))
+                stageSteps.append(step(.loss, "L after \(epoch) steps", loss, iteration: epoch))
                 fits.append(PlotSeries("after \(epoch) steps", xs: grid, ys: network.outputs(column(grid)).values))
             }
         }
@@ -95,8 +95,8 @@ enum Lesson12UniversalApproximation: Lesson {
                 + "full-batch SGD with momentum 0.9, learning rate \(format(learningRate)).")
         log.show(stageSteps, isResult: true)
         let (_, fitSteps) = log.record { network.traceForward(column(xs), tracer: $0) }
-        log.show(only(fitSteps, "output"))
-        log.show(step("target", "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))
+        log.show(only(fitSteps, .output))
+        log.show(step(.target, "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))
         // The axis follows the target (with a margin), not an untrained start that may be far off.
         let targetLow = targets.values.min()!, targetHigh = targets.values.max()!
         let margin = max((targetHigh - targetLow) * 0.3, 0.1)

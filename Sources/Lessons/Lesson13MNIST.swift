@@ -56,7 +56,7 @@ enum Lesson13MNIST: Lesson {
             batches.startEpoch()
             let result = trainer.trainEpoch(source: examples, batches: batches)
             epochSteps.append(
-                step("epoch_loss", "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
+                step(.epochLoss, "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
         }
         let held = min(1000, test.count)
         let evaluation = network.evaluate(
@@ -67,8 +67,7 @@ enum Lesson13MNIST: Lesson {
                 + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
         log.show(
-            step(
-                "accuracy", "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+            step(.accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
                 formula: "\(evaluation.correct)/\(held)"), isResult: true)
 
         try log.explain("One test digit, traced")
@@ -91,17 +90,16 @@ enum Lesson13MNIST: Lesson {
             }
         }
         log.note("x: \(pixels) pixels from 0 to 1, \(digit.values.filter { $0 > 0 }.count) of them not black.")
-        log.show(steps.filter { $0.name == "z" && $0.layer == 1 })
+        log.show(steps.filter { $0.kind == .z && $0.layer == 1 })
         log.note(
-            "\(steps.filter { $0.name == "activation" && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
+            "\(steps.filter { $0.kind == .activation && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
                 + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
-        log.show(steps.filter { $0.name == "z" && $0.layer == 2 })
-        log.show(only(steps, "softmax", "loss_term"))
-        let probabilities = only(steps, "softmax").first?.value.numbers ?? []
+        log.show(steps.filter { $0.kind == .z && $0.layer == 2 })
+        log.show(only(steps, .softmax, .lossTerm))
+        let probabilities = only(steps, .softmax).first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         log.show(
-            step(
-                "prediction", "predicted digit", Float(predicted),
+            step(.prediction, "predicted digit", Float(predicted),
                 formula: "argmax p (p = \(format(probabilities[predicted])))"),
             isResult: true)
         log.note(

@@ -47,8 +47,8 @@ func evenlySpaced(_ low: Float, _ high: Float, count: Int) -> [Float] {
 /// A column of values as a (count, 1) matrix: one input per row.
 func column(_ values: [Float]) -> Matrix { Matrix(rows: values.count, cols: 1, values: values) }
 
-/// The steps named `names`, in their recorded order.
-func only(_ steps: [TraceStep], _ names: String...) -> [TraceStep] { steps.filter { names.contains($0.name) } }
+/// The steps of the kinds `kinds`, in their recorded order.
+func only(_ steps: [TraceStep], _ kinds: TraceStepName...) -> [TraceStep] { steps.filter { kinds.contains($0.kind) } }
 
 /// Thousands separated by commas: 203540 -> "203,540".
 func grouped(_ n: Int) -> String {
@@ -59,4 +59,10 @@ func grouped(_ n: Int) -> String {
         out.append(ch)
     }
     return (n < 0 ? "-" : "") + out
+}
+
+/// `values` when there is at least one, else the lesson-file error that names the field.
+func atLeastOne<Element>(_ values: [Element], _ field: LessonField, _ what: String) throws -> [Element] {
+    guard !values.isEmpty else { throw field.error("expected at least one \(what), found an empty list") }
+    return values
 }
