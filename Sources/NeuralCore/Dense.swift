@@ -22,10 +22,11 @@ public struct DenseNames: Sendable {
 
 /// Forward of a dense layer: z (rows, out) = input (rows, in) * weights (in, out) + bias (1, out).
 ///
-/// The tracer only watches: z is computed by `kernel` either way, so a traced run and a silent
-/// one give the same bits. With the readable `.naive` kernel and a tracer that wants elements,
-/// the kernel itself records each product x_k*w_kj and each running sum as it adds them; then
-/// each z is recorded with its arithmetic.
+/// The tracer never changes the numbers: z comes from `kernel` either way, so a traced run and a
+/// silent one give the same bits. With the readable `.naive` kernel (the lessons') and a tracer
+/// that wants elements, the kernel itself records each product x_k*w_kj and each running sum as
+/// it adds them; BLAS cannot say what it did, so there the products are written from its
+/// operands. Then each z is recorded with its arithmetic.
 @inlinable
 public func denseForward<T: Tracer>(
     z: MatrixView, input: MatrixView, weights: MatrixView, bias: MatrixView,
@@ -35,7 +36,8 @@ public func denseForward<T: Tracer>(
         weights.rows == input.cols && weights.cols == z.cols && z.rows == input.rows && bias.cols == z.cols,
         "denseForward: input \(input.rows)x\(input.cols), weights \(weights.rows)x\(weights.cols), bias \(bias.rows)x\(bias.cols), z \(z.rows)x\(z.cols)"
     )
-    if kernel == .naive && tracer.isRecording {
+    let elements = tracer.isRecording && tracer.recordsElements(count: input.rows * weights.count)
+    if elements && kernel == .naive {
         matrixProductNaive(
             z, input, weights, tracer: tracer,
             names: ProductTraceNames(a: names.input, b: names.weights, sum: "s" + names.z.dropFirst(), layer: layer))
@@ -44,13 +46,34 @@ public func denseForward<T: Tracer>(
     }
     addBias(z, bias)
     guard tracer.isRecording else { return }
-    if tracer.recordsElements(count: input.rows * weights.count) {
+    if elements {
+        if kernel != .naive { recordProducts(input: input, weights: weights, names: names, layer: layer, tracer: tracer) }
         recordDenseForward(z: z, input: input, weights: weights, bias: bias, names: names, layer: layer, tracer: tracer)
     } else {
         tracer.record(
             TraceStep(
                 .z, label: "\(names.z) = \(names.input)*\(names.weights) + \(names.bias)",
                 value: .matrix(z.toMatrix()), layer: layer))
+    }
+}
+
+/// Records each product x[i,k]*w[k,j] of a forward pass that BLAS computed (it cannot narrate).
+public func recordProducts<T: Tracer>(
+    input: MatrixView, weights: MatrixView, names: DenseNames, layer: Int, tracer: T
+) {
+    let rows = input.rows, inputs = input.cols, outputs = weights.cols
+    for i in 0..<rows {
+        for j in 0..<outputs {
+            for k in 0..<inputs {
+                let x = TraceName.element(names.input, [i, k], sizes: [rows, inputs])
+                let w = TraceName.element(names.weights, [k, j], sizes: [inputs, outputs])
+                tracer.record(
+                    TraceStep(
+                        .product, label: "\(x)*\(w)", value: .scalar(input[i, k] * weights[k, j]),
+                        formula: TraceNumber.precise(input[i, k]) + "*" + TraceNumber.operand(weights[k, j]),
+                        index: [i, j, k], layer: layer))
+            }
+        }
     }
 }
 
