@@ -6,7 +6,7 @@ enum Lesson02Neuron: Lesson {
     static func run(_ log: LessonLog, context: LessonContext) throws {
         let one = log.file.inputs["one_input"], several = log.file.inputs["several_inputs"]
         let x = try one["x"].number(), weight = try one["weight"].number(), bias = try one["bias"].number()
-        let xs = try several["x"].numbers()
+        let xs = try atLeastOne(several["x"].numbers(), several["x"], "input")
         let weights = try several["weights"].numbers(count: xs.count)
         let severalBias = try several["bias"].number()
 

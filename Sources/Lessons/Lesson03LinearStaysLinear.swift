@@ -86,8 +86,14 @@ enum Lesson03LinearStaysLinear: Lesson {
         let (bentOut, bentSteps) = log.record { bent.traceForward(samples, tracer: $0) }
         log.show(only(bentSteps, .z, .activation).filter { $0.layer == 1 })
         log.show(compare(samples, bentOut, singleOut, first: "with ReLU", second: "one layer"))
+        let bentDifference = largestDifference(bentOut, singleOut)
+        let clipped = only(bentSteps, .z).filter { $0.layer == 1 && $0.value.numbers[0] < 0 }.count
         log.note(
-            "Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
+            clipped == 0
+                ? "Largest difference: \(format(bentDifference)). No first-layer sum is negative for these inputs, so the "
+                    + "ReLU changes nothing here: on these inputs it still matches the one layer. Try an input that makes a sum negative."
+                : "Largest difference: \(format(bentDifference)). The ReLU set \(clipped) negative first-layer "
+                    + "sum\(clipped == 1 ? "" : "s") to 0, which the one linear layer cannot do: the outputs bend away from it.",
             isResult: true)
         pictures(log, samples: samples, stacked: stacked, single: single, bent: bent)
     }

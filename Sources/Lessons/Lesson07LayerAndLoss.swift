@@ -34,6 +34,9 @@ enum Lesson07LayerAndLoss: Lesson {
             t.withView { layer.loss(.meanSquaredError, target: $0, workspace: workspace, rows: 1, tracer: tracer) }
         }
         log.show(only(squared, .target))
+        if target.filter({ $0 == 1 }).count == 1 && target.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            log.note("The 1 is in place \(target.firstIndex(of: 1)!): the image is of class \(target.firstIndex(of: 1)!).")
+        }
 
         try log.explain("Mean squared error")
         log.show(only(squared, .lossTerm))

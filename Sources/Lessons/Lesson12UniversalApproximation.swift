@@ -21,7 +21,7 @@ enum Lesson12UniversalApproximation: Lesson {
         }
         let outputWeights = try hand["output_weights"].numbers(count: pieces.count)
         let outputBias = try hand["output_bias"].number()
-        let xs = try hand["x"].numbers()
+        let xs = try atLeastOne(hand["x"].numbers(), hand["x"], "x")
 
         let trained = log.file.inputs["trained"]
         let curveName = try trained["curve"].string()
@@ -94,6 +94,14 @@ enum Lesson12UniversalApproximation: Lesson {
             "\(points) samples of \(curveName) from \(format(low)) to \(format(high)); 1-\(hiddenCount)-1 network; "
                 + "full-batch SGD with momentum 0.9, learning rate \(format(learningRate)).")
         log.show(stageSteps, isResult: true)
+        let stageLosses = stageSteps.map { $0.value.numbers[0] }
+        if let first = stageLosses.first, let last = stageLosses.last, stageLosses.count > 1 {
+            log.note(
+                !last.isFinite || last > first
+                    ? "The loss grew from \(format(first)) to \(format(last)): the steps are too large; try a smaller learning_rate."
+                    : "The loss fell from \(format(first)) to \(format(last)) as the pieces moved.",
+                isResult: true)
+        }
         let (_, fitSteps) = log.record { network.traceForward(column(xs), tracer: $0) }
         log.show(only(fitSteps, .output))
         log.show(step(.target, "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))

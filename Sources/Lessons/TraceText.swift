@@ -83,14 +83,23 @@ public enum TraceText {
                     out.append(paint(head, "36", style) + tail)
                     continue
                 }
-                let plainWidth = head.count + 3 + formula.count + 3 + number.count
+                let plainTail =
+                    " = " + number
+                    + (step.note.map { String(repeating: " ", count: max(valueWidth - number.count, 0) + 3) + "(\($0))" } ?? "")
+                let plainWidth = head.count + 3 + max(formula.count, formulaWidth) + plainTail.count
                 if plainWidth <= style.width {
                     out.append(paint(head, "36", style) + " = " + pad(formula, formulaWidth) + tail)
                 } else {
-                    let wrapped = wrapFormula(formula, first: style.width - head.count - 3, indent: 6, width: style.width)
-                    out.append(paint(head, "36", style) + " = " + wrapped[0])
-                    out += wrapped.dropFirst().map { String(repeating: " ", count: 6) + $0 }
-                    out[out.count - 1] += tail
+                    // The value and note travel with the last piece, or start a line of their own at "=".
+                    let wrapped = wrapFormula(
+                        formula, tail: plainTail, first: style.width - head.count - 3, indent: 6, width: style.width)
+                    out.append(paint(head, "36", style) + " = " + wrapped.lines[0])
+                    out += wrapped.lines.dropFirst().map { String(repeating: " ", count: 6) + $0 }
+                    if wrapped.tailOnItsOwnLine {
+                        out.append(String(repeating: " ", count: 6) + "=" + tail.dropFirst(2))
+                    } else {
+                        out[out.count - 1] += tail
+                    }
                 }
             case .matrix(let matrix):
                 var line = paint(head, "36", style)
@@ -112,12 +121,13 @@ public enum TraceText {
     }
 
     /// Label, formula and the value as shown. A scalar's value is written to 4 significant digits
-    /// (or the step's own `digits`) as its formula gives it from the operands shown, so that the
+    /// (or in full, when the step asks) as its formula gives it from the operands shown, so that the
     /// line checks out by hand at the precision shown; that agrees with the computed value to
     /// within Float rounding. A formula that is only the value again is left out.
     static func parts(_ step: TraceStep) -> (label: String, formula: String?, value: String?) {
         guard case .scalar(let value) = step.value else { return (step.label, step.formula, nil) }
-        let digits = step.digits ?? 4
+        if step.showsAllDigits { return (step.label, step.formula, TraceNumber.precise(value)) }
+        let digits = 4
         var shown = TraceNumber.format(value, digits: digits)
         guard let formula = step.formula, !formula.isEmpty else { return (step.label, nil, shown) }
         if formula == shown || formula == TraceNumber.precise(value) { return (step.label, nil, shown) }
@@ -129,9 +139,12 @@ public enum TraceText {
         return (step.label, formula, shown)
     }
 
-    /// `formula` in pieces no wider than `width` (the first `first` wide), each but the first
-    /// starting with the "+" or "-" between two terms where it was cut.
-    static func wrapFormula(_ formula: String, first: Int, indent: Int, width: Int) -> [String] {
+    /// `formula` in lines no wider than `width` (the first `first` wide), each but the first
+    /// starting with the "+" or "-" between two terms where it was cut; `tail` (" = value") goes
+    /// after the last line when it fits there, else on a line of its own.
+    static func wrapFormula(_ formula: String, tail: String, first: Int, indent: Int, width: Int) -> (
+        lines: [String], tailOnItsOwnLine: Bool
+    ) {
         // Cut points: " + " and " - " (binary operators are written with spaces, a sign without).
         var pieces: [String] = []
         var current = ""
@@ -161,7 +174,8 @@ public enum TraceText {
             }
         }
         lines.append(line)
-        return lines
+        let lastWidth = (lines.count == 1 ? width - first : indent) + line.count + tail.count
+        return (lines, lastWidth > width)
     }
 
     /// A matrix as right-aligned columns, one row per line.

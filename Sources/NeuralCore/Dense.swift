@@ -140,7 +140,7 @@ public func recordDenseBackward<T: Tracer>(
                         .gradientBackprop,
                         label: "dL/d" + TraceName.element(names.weights, [k, j], sizes: [inputs, outputs]),
                         value: .scalar(dWeights[k, j]), formula: TraceNumber.sum(terms, values: values),
-                        note: "\(names.input)*dL/d\(names.z)" + (rows > 1 ? ", summed over the samples" : ""),
+                        note: (rows > 1 ? "sum of " : "") + "\(names.input)*dL/d\(names.z)",
                         index: [k, j],
                         parameter: TraceParameter(layer: layer, kind: .weights, index: [k, j], name: names.weights),
                         layer: layer))
@@ -154,7 +154,7 @@ public func recordDenseBackward<T: Tracer>(
                     label: "dL/d" + TraceName.element(names.bias, [j], sizes: [outputs]),
                     value: .scalar(dBias[0, j]),
                     formula: TraceNumber.sum(terms, values: (0..<rows).map { dZ[$0, j] }),
-                    note: rows > 1 ? "dL/d\(names.z), summed over the samples" : "dL/d\(names.z)", index: [j],
+                    note: (rows > 1 ? "sum of " : "") + "dL/d\(names.z)", index: [j],
                     parameter: TraceParameter(layer: layer, kind: .bias, index: [j], name: names.bias), layer: layer))
         }
         if let dInput {

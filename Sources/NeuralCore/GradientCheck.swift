@@ -45,16 +45,15 @@ extension Network {
             if tracer.isRecording {
                 let parameter = traceParameter(at: i)
                 let name = parameter.label
-                let digits = TraceNumber.operandDigits
                 tracer.record(
                     TraceStep(
                         .lossPlus, label: "L(\(name) = \(TraceNumber.precise(original + h)))", value: .scalar(lossPlus),
-                        note: "\(name) + h", index: parameter.index, parameter: parameter, digits: digits))
+                        note: "\(name) + h", index: parameter.index, parameter: parameter, showsAllDigits: true))
                 tracer.record(
                     TraceStep(
                         .lossMinus, label: "L(\(name) = \(TraceNumber.precise(original - h)))",
                         value: .scalar(lossMinus), note: "\(name) - h", index: parameter.index, parameter: parameter,
-                        digits: digits))
+                        showsAllDigits: true))
                 tracer.record(
                     TraceStep(
                         .gradientNumeric, label: "dL/d\(name)", value: .scalar(gradient),

@@ -139,7 +139,7 @@ public enum Loss: String, Sendable, CaseIterable {
             TraceStep(
                 .softmax, label: TraceName.element("p", [i], sizes: [rows]),
                 value: .matrix(MatrixView(rows: 1, cols: n, base: p).toMatrix()),
-                note: "computed as exp(z_j - max z) / sum of exp(z_k - max z): the same p, without overflow",
+                note: "kernel: exp(z_j - max z)/sum, no overflow",
                 index: [i]))
         let hot = (0..<n).filter { targets[$0] != 0 }
         let text = hot.enumerated().map { position, j in

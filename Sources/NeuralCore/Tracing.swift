@@ -94,9 +94,9 @@ public struct TraceStep: Equatable, Sendable {
     public var parameter: TraceParameter?
     public var layer: Int?
     public var iteration: Int?
-    /// Significant digits to show the value with, where more than the usual 4 are needed
-    /// (a loss whose small change a later line computes).
-    public var digits: Int?
+    /// Whether to show the value with every digit a Float holds, as an operand is written,
+    /// rather than the usual 4 (a loss whose small change a later line computes).
+    public var showsAllDigits: Bool
 
     /// The stable name, as written in the JSON form.
     public var name: String { kind.rawValue }
@@ -106,7 +106,7 @@ public struct TraceStep: Equatable, Sendable {
     public init(
         _ kind: TraceStepName, label: String, value: TraceValue, formula: String? = nil, note: String? = nil,
         index: [Int]? = nil, parameter: TraceParameter? = nil, layer: Int? = nil, iteration: Int? = nil,
-        digits: Int? = nil
+        showsAllDigits: Bool = false
     ) {
         self.kind = kind
         self.label = label
@@ -117,7 +117,7 @@ public struct TraceStep: Equatable, Sendable {
         self.parameter = parameter
         self.layer = layer
         self.iteration = iteration
-        self.digits = digits
+        self.showsAllDigits = showsAllDigits
     }
 }
 

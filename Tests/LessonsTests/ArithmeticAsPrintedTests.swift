@@ -9,12 +9,12 @@ import Testing
 @testable import Lessons
 
 /// The step lines of a text trace, with wrapped formula lines joined back (a continuation line
-/// is indented by six spaces and starts with "+" or "-").
+/// is indented by six spaces and starts with "+", "-" or "=").
 func stepLines(_ text: String) -> [String] {
     var lines: [String] = []
     for line in text.components(separatedBy: "\n") {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if line.hasPrefix("      ") && (trimmed.hasPrefix("+ ") || trimmed.hasPrefix("- ")), !lines.isEmpty {
+        if line.hasPrefix("      ") && (trimmed.hasPrefix("+ ") || trimmed.hasPrefix("- ") || trimmed.hasPrefix("= ")), !lines.isEmpty {
             lines[lines.count - 1] += " " + trimmed
         } else if line.hasPrefix("  ") && !line.hasPrefix("    ") && !line.hasPrefix("  - ") {
             lines.append(line)
