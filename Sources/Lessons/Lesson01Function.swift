@@ -19,15 +19,7 @@ enum Lesson01Function: Lesson {
         let guess = Network(layerSizes: [1, 1], activations: [.identity])
         guess.setLayer(0, weights: Matrix([[weight]]), bias: [bias])
         let samples = column(xs), targets = column(ys)
-        let (_, steps) = log.record { tracer in
-            samples.withView { x in
-                targets.withView { t in
-                    guess.lossOnly(
-                        input: x, target: t, loss: .meanSquaredError,
-                        workspace: Workspace(for: guess, capacity: xs.count), kernel: .naive, tracer: tracer)
-                }
-            }
-        }
+        let (_, steps) = log.record { guess.loss(.meanSquaredError, input: samples, target: targets, tracer: $0) }
         log.show(only(steps, .z).map { relabel($0, xs: xs) })
 
         try log.explain("How far off")

@@ -24,27 +24,12 @@ enum Lesson03LinearStaysLinear: Lesson {
         try log.explain("One layer does the same")
         // W = w1*w2 and B = b1*w2 + b2, by the core's readable matrix product, which records each
         // product as it adds it; each combined number is shown as the sum of those products.
-        var combined = Matrix(rows: weights1.rows, cols: weights2.cols)
-        let (_, weightProducts) = log.record { tracer in
-            combined.withMutableView { w in
-                weights1.withView { a in
-                    weights2.withView { b in
-                        matrixProductNaive(w, a, b, tracer: tracer, names: ProductTraceNames(a: "w1", b: "w2", sum: "s"))
-                    }
-                }
-            }
+        let (combined, weightProducts) = log.record {
+            weights1.times(weights2, tracer: $0, names: ProductTraceNames(a: "w1", b: "w2", sum: "s"))
         }
-        let bias1Row = Matrix(rows: 1, cols: bias1.count, values: bias1)
-        var combinedBias = Matrix(rows: 1, cols: bias2.count, values: bias2)
-        let (_, biasProducts) = log.record { tracer in
-            combinedBias.withMutableView { out in
-                bias1Row.withView { a in
-                    weights2.withView { b in
-                        matrixProductNaive(
-                            out, a, b, beta: 1, tracer: tracer, names: ProductTraceNames(a: "b1", b: "w2", sum: "s"))
-                    }
-                }
-            }
+        let (combinedBias, biasProducts) = log.record {
+            Matrix.row(bias1).times(
+                weights2, plus: .row(bias2), tracer: $0, names: ProductTraceNames(a: "b1", b: "w2", sum: "s"))
         }
         /// The kernel's products for output element (r, c), as a sum: "0.5*1 + (-1)*0.5".
         func products(_ steps: [TraceStep], _ r: Int, _ c: Int) -> [String] {

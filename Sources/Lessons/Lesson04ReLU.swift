@@ -10,9 +10,7 @@ enum Lesson04ReLU: Lesson {
         let xs = try atLeastOne(neuronField["x"].numbers(), neuronField["x"], "x")
 
         try log.explain("max(z, 0)")
-        let z = Matrix(rows: 1, cols: values.count, values: values)
-        var activated = z
-        activated.withMutableView { a in z.withView { Activation.relu.forward(a, $0) } }
+        let activated = Matrix.row(values).applying(.relu)
         log.show(
             values.indices.map { i in
                 step(.activation, "relu(\(format(values[i])))", activated.values[i],
@@ -33,8 +31,7 @@ enum Lesson04ReLU: Lesson {
         log.show(only(steps, .activation), isResult: true)
 
         let grid = evenlySpaced(-3, 3, count: 61)
-        var relu = column(grid)
-        relu.withMutableView { a in Activation.relu.forward(a, a) }
+        let relu = Matrix.column(grid).applying(.relu)
         log.picture(
             "relu.png",
             .plot(

@@ -58,14 +58,8 @@ enum Lesson08GradientByNudging: Lesson {
         let network = setup.network
 
         try log.explain("The network")
-        let (_, forward) = log.record { tracer in
-            setup.input.withView { x in
-                setup.target.withView { t in
-                    network.lossOnly(
-                        input: x, target: t, loss: .meanSquaredError,
-                        workspace: Workspace(for: network, capacity: 1), kernel: .naive, tracer: tracer)
-                }
-            }
+        let (_, forward) = log.record {
+            network.loss(.meanSquaredError, input: setup.input, target: setup.target, tracer: $0)
         }
         log.show(only(forward, .input, .weights, .bias))
         log.show(only(forward, .z, .activation))
@@ -73,13 +67,9 @@ enum Lesson08GradientByNudging: Lesson {
         log.show(only(forward, .loss), isResult: true)
 
         try log.explain("Nudging each parameter")
-        let (_, nudged) = log.record { tracer in
-            setup.input.withView { x in
-                setup.target.withView { t in
-                    network.numericalGradient(
-                        input: x, target: t, loss: .meanSquaredError, h: setup.nudge, tracer: tracer)
-                }
-            }
+        let (_, nudged) = log.record {
+            network.numericalGradient(
+                .meanSquaredError, input: setup.input, target: setup.target, h: setup.nudge, tracer: $0)
         }
         log.show(nudged)
         log.picture(

@@ -7,17 +7,10 @@ enum Lesson09Backpropagation: Lesson {
         let source = try log.file.inputs["network_from_lesson"].integer(in: 1...99)
         let setup = try Lesson08GradientByNudging.setup(context.catalog.file(source))
         let network = setup.network
-        let workspace = Workspace(for: network, capacity: 1)
 
         try log.explain("Forward, keeping every value")
-        let (_, steps) = log.record { tracer in
-            setup.input.withView { x in
-                setup.target.withView { t in
-                    network.lossAndGradients(
-                        input: x, target: t, loss: .meanSquaredError, workspace: workspace,
-                        kernel: .naive, tracer: tracer)
-                }
-            }
+        let (_, steps) = log.record {
+            network.lossAndGradients(.meanSquaredError, input: setup.input, target: setup.target, tracer: $0)
         }
         log.show(only(steps, .z, .activation))
         log.show(only(steps, .output, .target, .lossTerm, .loss))
@@ -31,11 +24,8 @@ enum Lesson09Backpropagation: Lesson {
         log.show(only(steps, .gradientBackprop).filter { $0.layer == 1 })
 
         try log.explain("Checking against nudging")
-        let comparisons = setup.input.withView { x in
-            setup.target.withView { t in
-                network.checkGradients(input: x, target: t, loss: .meanSquaredError, h: setup.nudge)
-            }
-        }
+        let comparisons = network.checkGradients(
+            .meanSquaredError, input: setup.input, target: setup.target, h: setup.nudge)
         var rows: [[String]] = []
         var checks: [TraceStep] = []
         for c in comparisons {

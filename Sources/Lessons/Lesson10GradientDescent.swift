@@ -56,9 +56,7 @@ enum Lesson10GradientDescent: Lesson {
             iteration += 1
             let recorder = RecordingTracer()
             recorder.iteration = iteration
-            let loss = examples.inputs.withView { x in
-                examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) }
-            }
+            let loss = trainer.step(input: examples.inputs, target: examples.targets, tracer: recorder)
             losses.append(loss)
             if iteration <= tracedSteps {
                 log.note("Iteration \(iteration):")
