@@ -19,7 +19,7 @@ enum Lesson05Flattening: Lesson {
                 let position = r * image.cols + c
                 mapping.append(
                     step(.flatten, "image[\(r),\(c)] -> x\(position)", flat.values[position],
-                        formula: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
+                        note: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
                 rows.append(["\(r)", "\(c)", "\(r)*\(image.cols) + \(c) = \(position)", format(flat.values[position])])
             }
         }

@@ -110,7 +110,27 @@ public enum TraceText {
                     let text =
                         "[" + matrix.values.map(TraceNumber.format).joined(separator: ", ") + "]"
                         + (matrix.rows > 1 ? "^T" : "")
-                    out.append(line + " = " + paint(text, "1;32", style) + note)
+                    let plainWidth = head.count + 3 + text.count
+                    if plainWidth <= style.width || style.colour {
+                        out.append(line + " = " + paint(text, "1;32", style) + note)
+                    } else {
+                        // A long row wraps after a comma, never inside a number.
+                        var rows: [String] = []
+                        var current = ""
+                        for piece in text.components(separatedBy: ", ") {
+                            let limit = rows.isEmpty ? style.width - head.count - 3 : style.width - 6
+                            if !current.isEmpty && current.count + 2 + piece.count > limit {
+                                rows.append(current + ",")
+                                current = piece
+                            } else {
+                                current += current.isEmpty ? piece : ", " + piece
+                            }
+                        }
+                        rows.append(current)
+                        out.append(line + " = " + rows[0])
+                        out += rows.dropFirst().map { String(repeating: " ", count: 6) + $0 }
+                        out[out.count - 1] += note
+                    }
                 } else {
                     out.append(line + " =" + note)
                     out += matrixLines(matrix, indent: String(repeating: " ", count: 4)).map { paint($0, "32", style) }
