@@ -72,6 +72,7 @@ enum Lesson08GradientByNudging: Lesson {
                 .meanSquaredError, input: setup.input, target: setup.target, h: setup.nudge, tracer: $0)
         }
         log.show(nudged)
+        if let note = deadNeurons(only(forward, .z).filter { $0.layer == 1 }) { log.note(note, isResult: true) }
         log.picture(
             "gradients.png",
             .heatMaps(
@@ -94,5 +95,16 @@ enum Lesson08GradientByNudging: Lesson {
             "A 784-128-10 MNIST network has \(grouped(mnist.parameterCount)) parameters: \(grouped(2 * mnist.parameterCount)) "
                 + "forward passes of about \(grouped(multiplications)) multiplications each, for one gradient of one image.",
             isResult: true)
+    }
+
+    /// A sentence about hidden neurons whose z is 0 or below (the ReLU passes no change through
+    /// them, so every weight into them has slope 0), or nil when every one fires.
+    static func deadNeurons(_ hiddenZ: [TraceStep]) -> String? {
+        let silent = hiddenZ.filter { $0.value.numbers[0] <= 0 }.map(\.label)
+        guard !silent.isEmpty else { return nil }
+        return "\(silent.joined(separator: ", ")) \(silent.count == 1 ? "is" : "are") 0 or below, so the ReLU gives 0 "
+            + "there whatever a small nudge does: every weight and bias into \(silent.count == 1 ? "that neuron" : "those neurons") "
+            + "has slope 0 and would not learn from this image. A neuron silent for every input is 'dead'; "
+            + "a larger bias or other starting weights wake it."
     }
 }

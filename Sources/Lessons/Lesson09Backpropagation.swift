@@ -22,6 +22,9 @@ enum Lesson09Backpropagation: Lesson {
         log.show(only(steps, .dInput).filter { $0.layer == 2 })
         log.show(only(steps, .dZ).filter { $0.layer == 1 })
         log.show(only(steps, .gradientBackprop).filter { $0.layer == 1 })
+        if let note = Lesson08GradientByNudging.deadNeurons(only(steps, .z).filter { $0.layer == 1 }) {
+            log.note(note, isResult: true)
+        }
 
         try log.explain("Checking against nudging")
         let comparisons = network.checkGradients(

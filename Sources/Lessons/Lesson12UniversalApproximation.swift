@@ -114,6 +114,13 @@ enum Lesson12UniversalApproximation: Lesson {
                 title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
                 yRange: (targetLow - margin)...(targetHigh + margin)))
         let learned = network.activations(column(grid))[0]
+        let dead = (0..<hiddenCount).filter { j in (0..<grid.count).allSatisfy { learned[$0, j] == 0 } }.count
+        if dead > 0 {
+            log.note(
+                "\(dead) of the \(hiddenCount) hidden neurons \(dead == 1 ? "is" : "are") 0 over the whole range "
+                    + "(dead ReLUs): \(dead == 1 ? "it adds" : "they add") nothing to the fit. More hidden_neurons, another seed or a smaller "
+                    + "learning_rate leave more of them alive.", isResult: true)
+        }
         log.picture(
             "learned-pieces.png",
             .plot(

@@ -102,4 +102,16 @@ import Testing
         let final = trace.steps.last { $0.kind == .z }
         #expect(final?.label.hasPrefix("N(vertical bar)") == true, "\(final?.label ?? "none")")
     }
+
+    @Test func lesson9NamesADeadHiddenNeuron() throws {
+        let (_, alive) = try text(9, "09-backpropagation.md", [])
+        #expect(!alive.contains("0 or below"))
+        // Lesson 9 reads lesson 8's network: with bias -0.5, z1[0] = -0.11 - 0.5 = -0.61 <= 0.
+        let folder = try temporaryLessonsCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try edit(folder, "08-gradient-by-nudging.md", replacing: "bias: 0.5", with: "bias: -0.5")
+        let text = squeezed(TraceText.render(try runLesson(9, in: folder), style: TextStyle()))
+        #expect(text.contains("z1[0] is 0 or below"))
+        #expect(text.contains("dL/db1[0] = 0"))
+    }
 }
