@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralCore"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralCore"], exclude: ["Snapshots"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralCore", "Datasets", "Render"]),
         .testTarget(name: "TracerCLITests", dependencies: ["tracer"]),
     ]
