@@ -150,40 +150,79 @@ static void product_portable(
 }
 
 #ifdef NT_X86
+/// Two input columns p and p + 1 at a time (neighbouring pixels are mostly ink or background
+/// together): each row that is non-zero in either loads and stores its z once for two fused
+/// multiply-adds, p's then p + 1's, as the dense order has them. A zero x adds exactly 0.
 NT_AVX512 static void product_avx512(
     int rows, int n, int k, const float *x, int64_t ldx, const uint64_t *masks, const float *w, int64_t ldw,
     float *z, int64_t ldz) {
     zero_rows(rows, n, z, ldz);
-    for (int p = 0; p < k; p++) {
-        const float *wp = w + (int64_t)p * ldw;
+    for (int p = 0; p < k; p += 2) {
+        int pair = p + 1 < k;
+        const float *wa = w + (int64_t)p * ldw, *wb = wa + (pair ? ldw : 0);
         for (int b = 0; b < blocks_of(rows); b++) {
-            uint64_t mask = masks[(int64_t)b * k + p];
+            uint64_t ma = masks[(int64_t)b * k + p], mb = pair ? masks[(int64_t)b * k + p + 1] : 0;
+            uint64_t mask = ma | mb;
             if (!mask) continue;
             const float *xp = x + (int64_t)64 * b * ldx + p;
             float *zb = z + (int64_t)64 * b * ldz;
             int j = 0;
-            // 64 columns at a time: w's four vectors stay in registers for every non-zero row.
+            if (!pair || !mb || !ma) {  // one column has all the non-zeros here
+                const float *wp = ma ? wa : wb;
+                const float *xq = ma ? xp : xp + 1;
+                for (; j + 64 <= n; j += 64) {
+                    __m512 w0 = _mm512_loadu_ps(wp + j), w1 = _mm512_loadu_ps(wp + j + 16);
+                    __m512 w2 = _mm512_loadu_ps(wp + j + 32), w3 = _mm512_loadu_ps(wp + j + 48);
+                    for (uint64_t m = mask; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        __m512 xv = _mm512_set1_ps(xq[i * ldx]);
+                        float *zp = zb + i * ldz + j;
+                        _mm512_storeu_ps(zp, _mm512_fmadd_ps(xv, w0, _mm512_loadu_ps(zp)));
+                        _mm512_storeu_ps(zp + 16, _mm512_fmadd_ps(xv, w1, _mm512_loadu_ps(zp + 16)));
+                        _mm512_storeu_ps(zp + 32, _mm512_fmadd_ps(xv, w2, _mm512_loadu_ps(zp + 32)));
+                        _mm512_storeu_ps(zp + 48, _mm512_fmadd_ps(xv, w3, _mm512_loadu_ps(zp + 48)));
+                    }
+                }
+                for (; j < n; j += 16) {
+                    int left = n - j;
+                    __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+                    __m512 wv = _mm512_maskz_loadu_ps(t, wp + j);
+                    for (uint64_t m = mask; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        float *zp = zb + i * ldz + j;
+                        __m512 zv = _mm512_fmadd_ps(_mm512_set1_ps(xq[i * ldx]), wv, _mm512_maskz_loadu_ps(t, zp));
+                        _mm512_mask_storeu_ps(zp, t, zv);
+                    }
+                }
+                continue;
+            }
             for (; j + 64 <= n; j += 64) {
-                __m512 w0 = _mm512_loadu_ps(wp + j), w1 = _mm512_loadu_ps(wp + j + 16);
-                __m512 w2 = _mm512_loadu_ps(wp + j + 32), w3 = _mm512_loadu_ps(wp + j + 48);
+                __m512 a0 = _mm512_loadu_ps(wa + j), a1 = _mm512_loadu_ps(wa + j + 16);
+                __m512 a2 = _mm512_loadu_ps(wa + j + 32), a3 = _mm512_loadu_ps(wa + j + 48);
+                __m512 b0 = _mm512_loadu_ps(wb + j), b1 = _mm512_loadu_ps(wb + j + 16);
+                __m512 b2 = _mm512_loadu_ps(wb + j + 32), b3 = _mm512_loadu_ps(wb + j + 48);
                 for (uint64_t m = mask; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
-                    __m512 xv = _mm512_set1_ps(xp[i * ldx]);
+                    __m512 xa = _mm512_set1_ps(xp[i * ldx]), xb = _mm512_set1_ps(xp[i * ldx + 1]);
                     float *zp = zb + i * ldz + j;
-                    _mm512_storeu_ps(zp, _mm512_fmadd_ps(xv, w0, _mm512_loadu_ps(zp)));
-                    _mm512_storeu_ps(zp + 16, _mm512_fmadd_ps(xv, w1, _mm512_loadu_ps(zp + 16)));
-                    _mm512_storeu_ps(zp + 32, _mm512_fmadd_ps(xv, w2, _mm512_loadu_ps(zp + 32)));
-                    _mm512_storeu_ps(zp + 48, _mm512_fmadd_ps(xv, w3, _mm512_loadu_ps(zp + 48)));
+                    _mm512_storeu_ps(zp, _mm512_fmadd_ps(xb, b0, _mm512_fmadd_ps(xa, a0, _mm512_loadu_ps(zp))));
+                    _mm512_storeu_ps(
+                        zp + 16, _mm512_fmadd_ps(xb, b1, _mm512_fmadd_ps(xa, a1, _mm512_loadu_ps(zp + 16))));
+                    _mm512_storeu_ps(
+                        zp + 32, _mm512_fmadd_ps(xb, b2, _mm512_fmadd_ps(xa, a2, _mm512_loadu_ps(zp + 32))));
+                    _mm512_storeu_ps(
+                        zp + 48, _mm512_fmadd_ps(xb, b3, _mm512_fmadd_ps(xa, a3, _mm512_loadu_ps(zp + 48))));
                 }
             }
             for (; j < n; j += 16) {
                 int left = n - j;
                 __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-                __m512 wv = _mm512_maskz_loadu_ps(t, wp + j);
+                __m512 av = _mm512_maskz_loadu_ps(t, wa + j), bv = _mm512_maskz_loadu_ps(t, wb + j);
                 for (uint64_t m = mask; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
                     float *zp = zb + i * ldz + j;
-                    __m512 zv = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), wv, _mm512_maskz_loadu_ps(t, zp));
+                    __m512 zv = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), av, _mm512_maskz_loadu_ps(t, zp));
+                    zv = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx + 1]), bv, zv);
                     _mm512_mask_storeu_ps(zp, t, zv);
                 }
             }
@@ -291,54 +330,113 @@ static void transposed_portable(
 }
 
 #ifdef NT_X86
+/// Two rows of c (input columns p and p + 1) at a time: each batch row non-zero in either loads its
+/// dz once for both gradients. A zero x adds exactly 0, so the sums are the dense order's.
 NT_AVX512 static void transposed_avx512(
     int rows, int n, int k, const float *x, int64_t ldx, const uint64_t *masks, const float *dz, int64_t lddz,
     float alpha, float beta, float *c, int64_t ldc) {
     int blocks = blocks_of(rows);
     const __m512 a = _mm512_set1_ps(alpha), be = _mm512_set1_ps(beta);
-    for (int p = 0; p < k; p++) {
-        float *cp = c + (int64_t)p * ldc;
-        if (!column_used(masks, blocks, k, p)) {
-            if (beta != 1.0f)
-                for (int j = 0; j < n; j++) cp[j] = fmaf(alpha, 0.0f, beta * cp[j]);
+    for (int p = 0; p < k; p += 2) {
+        int pair = p + 1 < k;
+        int usedA = column_used(masks, blocks, k, p), usedB = pair && column_used(masks, blocks, k, p + 1);
+        float *ca = c + (int64_t)p * ldc, *cb = ca + ldc;
+        if (!usedA && beta != 1.0f)
+            for (int j = 0; j < n; j++) ca[j] = fmaf(alpha, 0.0f, beta * ca[j]);
+        if (pair && !usedB && beta != 1.0f)
+            for (int j = 0; j < n; j++) cb[j] = fmaf(alpha, 0.0f, beta * cb[j]);
+        if (!usedA && !usedB) continue;
+        if (!usedA || !usedB) {  // one row of c on its own
+            int q = usedA ? p : p + 1;
+            float *cp = usedA ? ca : cb;
+            int j = 0;
+            for (; j + 64 <= n; j += 64) {
+                __m512 g0 = _mm512_setzero_ps(), g1 = _mm512_setzero_ps();
+                __m512 g2 = _mm512_setzero_ps(), g3 = _mm512_setzero_ps();
+                for (int b = 0; b < blocks; b++) {
+                    const float *xp = x + (int64_t)64 * b * ldx + q;
+                    const float *db = dz + (int64_t)64 * b * lddz + j;
+                    for (uint64_t m = masks[(int64_t)b * k + q]; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        __m512 xv = _mm512_set1_ps(xp[i * ldx]);
+                        const float *d = db + i * lddz;
+                        g0 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d), g0);
+                        g1 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 16), g1);
+                        g2 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 32), g2);
+                        g3 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 48), g3);
+                    }
+                }
+                _mm512_storeu_ps(cp + j, _mm512_fmadd_ps(a, g0, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j))));
+                _mm512_storeu_ps(cp + j + 16, _mm512_fmadd_ps(a, g1, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 16))));
+                _mm512_storeu_ps(cp + j + 32, _mm512_fmadd_ps(a, g2, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 32))));
+                _mm512_storeu_ps(cp + j + 48, _mm512_fmadd_ps(a, g3, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 48))));
+            }
+            for (; j < n; j += 16) {
+                int left = n - j;
+                __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+                __m512 g = _mm512_setzero_ps();
+                for (int b = 0; b < blocks; b++) {
+                    const float *xp = x + (int64_t)64 * b * ldx + q;
+                    const float *db = dz + (int64_t)64 * b * lddz + j;
+                    for (uint64_t m = masks[(int64_t)b * k + q]; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        g = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), _mm512_maskz_loadu_ps(t, db + i * lddz), g);
+                    }
+                }
+                _mm512_mask_storeu_ps(
+                    cp + j, t, _mm512_fmadd_ps(a, g, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cp + j))));
+            }
             continue;
         }
         int j = 0;
-        // 64 columns at a time: the four gradient vectors stay in registers over the rows.
         for (; j + 64 <= n; j += 64) {
-            __m512 g0 = _mm512_setzero_ps(), g1 = _mm512_setzero_ps();
-            __m512 g2 = _mm512_setzero_ps(), g3 = _mm512_setzero_ps();
+            __m512 ga0 = _mm512_setzero_ps(), ga1 = _mm512_setzero_ps(), ga2 = _mm512_setzero_ps();
+            __m512 ga3 = _mm512_setzero_ps(), gb0 = _mm512_setzero_ps(), gb1 = _mm512_setzero_ps();
+            __m512 gb2 = _mm512_setzero_ps(), gb3 = _mm512_setzero_ps();
             for (int b = 0; b < blocks; b++) {
                 const float *xp = x + (int64_t)64 * b * ldx + p;
                 const float *db = dz + (int64_t)64 * b * lddz + j;
-                for (uint64_t m = masks[(int64_t)b * k + p]; m; m &= m - 1) {
+                for (uint64_t m = masks[(int64_t)b * k + p] | masks[(int64_t)b * k + p + 1]; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
-                    __m512 xv = _mm512_set1_ps(xp[i * ldx]);
+                    __m512 xa = _mm512_set1_ps(xp[i * ldx]), xb = _mm512_set1_ps(xp[i * ldx + 1]);
                     const float *d = db + i * lddz;
-                    g0 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d), g0);
-                    g1 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 16), g1);
-                    g2 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 32), g2);
-                    g3 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 48), g3);
+                    __m512 d0 = _mm512_loadu_ps(d), d1 = _mm512_loadu_ps(d + 16);
+                    __m512 d2 = _mm512_loadu_ps(d + 32), d3 = _mm512_loadu_ps(d + 48);
+                    ga0 = _mm512_fmadd_ps(xa, d0, ga0);
+                    ga1 = _mm512_fmadd_ps(xa, d1, ga1);
+                    ga2 = _mm512_fmadd_ps(xa, d2, ga2);
+                    ga3 = _mm512_fmadd_ps(xa, d3, ga3);
+                    gb0 = _mm512_fmadd_ps(xb, d0, gb0);
+                    gb1 = _mm512_fmadd_ps(xb, d1, gb1);
+                    gb2 = _mm512_fmadd_ps(xb, d2, gb2);
+                    gb3 = _mm512_fmadd_ps(xb, d3, gb3);
                 }
             }
-            _mm512_storeu_ps(cp + j, _mm512_fmadd_ps(a, g0, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j))));
-            _mm512_storeu_ps(cp + j + 16, _mm512_fmadd_ps(a, g1, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 16))));
-            _mm512_storeu_ps(cp + j + 32, _mm512_fmadd_ps(a, g2, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 32))));
-            _mm512_storeu_ps(cp + j + 48, _mm512_fmadd_ps(a, g3, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 48))));
+            _mm512_storeu_ps(ca + j, _mm512_fmadd_ps(a, ga0, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j))));
+            _mm512_storeu_ps(ca + j + 16, _mm512_fmadd_ps(a, ga1, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 16))));
+            _mm512_storeu_ps(ca + j + 32, _mm512_fmadd_ps(a, ga2, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 32))));
+            _mm512_storeu_ps(ca + j + 48, _mm512_fmadd_ps(a, ga3, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 48))));
+            _mm512_storeu_ps(cb + j, _mm512_fmadd_ps(a, gb0, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j))));
+            _mm512_storeu_ps(cb + j + 16, _mm512_fmadd_ps(a, gb1, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 16))));
+            _mm512_storeu_ps(cb + j + 32, _mm512_fmadd_ps(a, gb2, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 32))));
+            _mm512_storeu_ps(cb + j + 48, _mm512_fmadd_ps(a, gb3, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 48))));
         }
         for (; j < n; j += 16) {
             int left = n - j;
             __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-            __m512 g = _mm512_setzero_ps();
+            __m512 ga = _mm512_setzero_ps(), gb = _mm512_setzero_ps();
             for (int b = 0; b < blocks; b++) {
                 const float *xp = x + (int64_t)64 * b * ldx + p;
                 const float *db = dz + (int64_t)64 * b * lddz + j;
-                for (uint64_t m = masks[(int64_t)b * k + p]; m; m &= m - 1) {
+                for (uint64_t m = masks[(int64_t)b * k + p] | masks[(int64_t)b * k + p + 1]; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
-                    g = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), _mm512_maskz_loadu_ps(t, db + i * lddz), g);
+                    __m512 d = _mm512_maskz_loadu_ps(t, db + i * lddz);
+                    ga = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), d, ga);
+                    gb = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx + 1]), d, gb);
                 }
             }
-            _mm512_mask_storeu_ps(cp + j, t, _mm512_fmadd_ps(a, g, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cp + j))));
+            _mm512_mask_storeu_ps(ca + j, t, _mm512_fmadd_ps(a, ga, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, ca + j))));
+            _mm512_mask_storeu_ps(cb + j, t, _mm512_fmadd_ps(a, gb, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cb + j))));
         }
     }
 }
