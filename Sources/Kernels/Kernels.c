@@ -150,80 +150,88 @@ static void product_portable(
 }
 
 #ifdef NT_X86
-/// Two input columns p and p + 1 at a time (neighbouring pixels are mostly ink or background
-/// together): each row that is non-zero in either loads and stores its z once for two fused
-/// multiply-adds, p's then p + 1's, as the dense order has them. A zero x adds exactly 0.
+/// Four input columns p..p+3 at a time (neighbouring pixels are mostly ink or background together):
+/// each row that is non-zero in any of them loads and stores its z once for four fused
+/// multiply-adds, p's first, as the dense order has them; a zero x adds exactly 0. On MNIST this
+/// keeps the FMA units busy (measured: a third faster than one column at a time).
 NT_AVX512 static void product_avx512(
     int rows, int n, int k, const float *x, int64_t ldx, const uint64_t *masks, const float *w, int64_t ldw,
     float *z, int64_t ldz) {
     zero_rows(rows, n, z, ldz);
-    for (int p = 0; p < k; p += 2) {
-        int pair = p + 1 < k;
-        const float *wa = w + (int64_t)p * ldw, *wb = wa + (pair ? ldw : 0);
-        for (int b = 0; b < blocks_of(rows); b++) {
-            uint64_t ma = masks[(int64_t)b * k + p], mb = pair ? masks[(int64_t)b * k + p + 1] : 0;
-            uint64_t mask = ma | mb;
+    int blocks = blocks_of(rows);
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+        const float *w0 = w + (int64_t)p * ldw, *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+        for (int b = 0; b < blocks; b++) {
+            const uint64_t *mb = masks + (int64_t)b * k + p;
+            uint64_t mask = mb[0] | mb[1] | mb[2] | mb[3];
             if (!mask) continue;
-            const float *xp = x + (int64_t)64 * b * ldx + p;
+            const float *xb = x + (int64_t)64 * b * ldx + p;
             float *zb = z + (int64_t)64 * b * ldz;
-            int j = 0;
-            if (!pair || !mb || !ma) {  // one column has all the non-zeros here
-                const float *wp = ma ? wa : wb;
-                const float *xq = ma ? xp : xp + 1;
-                for (; j + 64 <= n; j += 64) {
-                    __m512 w0 = _mm512_loadu_ps(wp + j), w1 = _mm512_loadu_ps(wp + j + 16);
-                    __m512 w2 = _mm512_loadu_ps(wp + j + 32), w3 = _mm512_loadu_ps(wp + j + 48);
-                    for (uint64_t m = mask; m; m &= m - 1) {
-                        int64_t i = __builtin_ctzll(m);
-                        __m512 xv = _mm512_set1_ps(xq[i * ldx]);
-                        float *zp = zb + i * ldz + j;
-                        _mm512_storeu_ps(zp, _mm512_fmadd_ps(xv, w0, _mm512_loadu_ps(zp)));
-                        _mm512_storeu_ps(zp + 16, _mm512_fmadd_ps(xv, w1, _mm512_loadu_ps(zp + 16)));
-                        _mm512_storeu_ps(zp + 32, _mm512_fmadd_ps(xv, w2, _mm512_loadu_ps(zp + 32)));
-                        _mm512_storeu_ps(zp + 48, _mm512_fmadd_ps(xv, w3, _mm512_loadu_ps(zp + 48)));
-                    }
-                }
-                for (; j < n; j += 16) {
-                    int left = n - j;
-                    __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-                    __m512 wv = _mm512_maskz_loadu_ps(t, wp + j);
-                    for (uint64_t m = mask; m; m &= m - 1) {
-                        int64_t i = __builtin_ctzll(m);
-                        float *zp = zb + i * ldz + j;
-                        __m512 zv = _mm512_fmadd_ps(_mm512_set1_ps(xq[i * ldx]), wv, _mm512_maskz_loadu_ps(t, zp));
-                        _mm512_mask_storeu_ps(zp, t, zv);
-                    }
-                }
-                continue;
-            }
-            for (; j + 64 <= n; j += 64) {
-                __m512 a0 = _mm512_loadu_ps(wa + j), a1 = _mm512_loadu_ps(wa + j + 16);
-                __m512 a2 = _mm512_loadu_ps(wa + j + 32), a3 = _mm512_loadu_ps(wa + j + 48);
-                __m512 b0 = _mm512_loadu_ps(wb + j), b1 = _mm512_loadu_ps(wb + j + 16);
-                __m512 b2 = _mm512_loadu_ps(wb + j + 32), b3 = _mm512_loadu_ps(wb + j + 48);
-                for (uint64_t m = mask; m; m &= m - 1) {
-                    int64_t i = __builtin_ctzll(m);
-                    __m512 xa = _mm512_set1_ps(xp[i * ldx]), xb = _mm512_set1_ps(xp[i * ldx + 1]);
-                    float *zp = zb + i * ldz + j;
-                    _mm512_storeu_ps(zp, _mm512_fmadd_ps(xb, b0, _mm512_fmadd_ps(xa, a0, _mm512_loadu_ps(zp))));
-                    _mm512_storeu_ps(
-                        zp + 16, _mm512_fmadd_ps(xb, b1, _mm512_fmadd_ps(xa, a1, _mm512_loadu_ps(zp + 16))));
-                    _mm512_storeu_ps(
-                        zp + 32, _mm512_fmadd_ps(xb, b2, _mm512_fmadd_ps(xa, a2, _mm512_loadu_ps(zp + 32))));
-                    _mm512_storeu_ps(
-                        zp + 48, _mm512_fmadd_ps(xb, b3, _mm512_fmadd_ps(xa, a3, _mm512_loadu_ps(zp + 48))));
-                }
-            }
-            for (; j < n; j += 16) {
+            for (int j = 0; j < n; j += 16) {
                 int left = n - j;
                 __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-                __m512 av = _mm512_maskz_loadu_ps(t, wa + j), bv = _mm512_maskz_loadu_ps(t, wb + j);
+                if (left >= 64) {
+                    // 64 columns: the four inputs' weights, 16 vectors, stay in registers.
+                    __m512 a00 = _mm512_loadu_ps(w0 + j), a01 = _mm512_loadu_ps(w0 + j + 16);
+                    __m512 a02 = _mm512_loadu_ps(w0 + j + 32), a03 = _mm512_loadu_ps(w0 + j + 48);
+                    __m512 a10 = _mm512_loadu_ps(w1 + j), a11 = _mm512_loadu_ps(w1 + j + 16);
+                    __m512 a12 = _mm512_loadu_ps(w1 + j + 32), a13 = _mm512_loadu_ps(w1 + j + 48);
+                    __m512 a20 = _mm512_loadu_ps(w2 + j), a21 = _mm512_loadu_ps(w2 + j + 16);
+                    __m512 a22 = _mm512_loadu_ps(w2 + j + 32), a23 = _mm512_loadu_ps(w2 + j + 48);
+                    __m512 a30 = _mm512_loadu_ps(w3 + j), a31 = _mm512_loadu_ps(w3 + j + 16);
+                    __m512 a32 = _mm512_loadu_ps(w3 + j + 32), a33 = _mm512_loadu_ps(w3 + j + 48);
+                    for (uint64_t m = mask; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        const float *xp = xb + i * ldx;
+                        __m512 x0 = _mm512_set1_ps(xp[0]), x1 = _mm512_set1_ps(xp[1]);
+                        __m512 x2 = _mm512_set1_ps(xp[2]), x3 = _mm512_set1_ps(xp[3]);
+                        float *zp = zb + i * ldz + j;
+#define NT_FOUR(offset, c0, c1, c2, c3)                                                                         \
+    _mm512_storeu_ps(                                                                                          \
+        zp + offset,                                                                                           \
+        _mm512_fmadd_ps(                                                                                       \
+            x3, c3, _mm512_fmadd_ps(x2, c2, _mm512_fmadd_ps(x1, c1, _mm512_fmadd_ps(x0, c0, _mm512_loadu_ps(zp + offset))))))
+                        NT_FOUR(0, a00, a10, a20, a30);
+                        NT_FOUR(16, a01, a11, a21, a31);
+                        NT_FOUR(32, a02, a12, a22, a32);
+                        NT_FOUR(48, a03, a13, a23, a33);
+#undef NT_FOUR
+                    }
+                    j += 48;
+                    continue;
+                }
+                __m512 c0 = _mm512_maskz_loadu_ps(t, w0 + j), c1 = _mm512_maskz_loadu_ps(t, w1 + j);
+                __m512 c2 = _mm512_maskz_loadu_ps(t, w2 + j), c3 = _mm512_maskz_loadu_ps(t, w3 + j);
+                for (uint64_t m = mask; m; m &= m - 1) {
+                    int64_t i = __builtin_ctzll(m);
+                    const float *xp = xb + i * ldx;
+                    float *zp = zb + i * ldz + j;
+                    __m512 v = _mm512_maskz_loadu_ps(t, zp);
+                    v = _mm512_fmadd_ps(_mm512_set1_ps(xp[0]), c0, v);
+                    v = _mm512_fmadd_ps(_mm512_set1_ps(xp[1]), c1, v);
+                    v = _mm512_fmadd_ps(_mm512_set1_ps(xp[2]), c2, v);
+                    v = _mm512_fmadd_ps(_mm512_set1_ps(xp[3]), c3, v);
+                    _mm512_mask_storeu_ps(zp, t, v);
+                }
+            }
+        }
+    }
+    for (; p < k; p++) {  // the last k % 4 columns one at a time
+        const float *wp = w + (int64_t)p * ldw;
+        for (int b = 0; b < blocks; b++) {
+            uint64_t mask = masks[(int64_t)b * k + p];
+            const float *xp = x + (int64_t)64 * b * ldx + p;
+            float *zb = z + (int64_t)64 * b * ldz;
+            for (int j = 0; j < n; j += 16) {
+                int left = n - j;
+                __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+                __m512 wv = _mm512_maskz_loadu_ps(t, wp + j);
                 for (uint64_t m = mask; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
                     float *zp = zb + i * ldz + j;
-                    __m512 zv = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), av, _mm512_maskz_loadu_ps(t, zp));
-                    zv = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx + 1]), bv, zv);
-                    _mm512_mask_storeu_ps(zp, t, zv);
+                    _mm512_mask_storeu_ps(
+                        zp, t, _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), wv, _mm512_maskz_loadu_ps(t, zp)));
                 }
             }
         }
@@ -330,113 +338,113 @@ static void transposed_portable(
 }
 
 #ifdef NT_X86
-/// Two rows of c (input columns p and p + 1) at a time: each batch row non-zero in either loads its
-/// dz once for both gradients. A zero x adds exactly 0, so the sums are the dense order's.
+/// c = fma(alpha, g, beta * c) for 16 columns of one row of c (t masks the tail).
+NT_AVX512 static inline void finish_row(float *cp, __mmask16 t, __m512 a, __m512 be, __m512 g) {
+    _mm512_mask_storeu_ps(cp, t, _mm512_fmadd_ps(a, g, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cp))));
+}
+
+/// Four rows of c (input columns p..p+3) at a time: each batch row non-zero in any of the four
+/// loads its dz once for all four gradients. A zero x adds exactly 0: the sums are the dense order's.
 NT_AVX512 static void transposed_avx512(
     int rows, int n, int k, const float *x, int64_t ldx, const uint64_t *masks, const float *dz, int64_t lddz,
     float alpha, float beta, float *c, int64_t ldc) {
     int blocks = blocks_of(rows);
     const __m512 a = _mm512_set1_ps(alpha), be = _mm512_set1_ps(beta);
-    for (int p = 0; p < k; p += 2) {
-        int pair = p + 1 < k;
-        int usedA = column_used(masks, blocks, k, p), usedB = pair && column_used(masks, blocks, k, p + 1);
-        float *ca = c + (int64_t)p * ldc, *cb = ca + ldc;
-        if (!usedA && beta != 1.0f)
-            for (int j = 0; j < n; j++) ca[j] = fmaf(alpha, 0.0f, beta * ca[j]);
-        if (pair && !usedB && beta != 1.0f)
-            for (int j = 0; j < n; j++) cb[j] = fmaf(alpha, 0.0f, beta * cb[j]);
-        if (!usedA && !usedB) continue;
-        if (!usedA || !usedB) {  // one row of c on its own
-            int q = usedA ? p : p + 1;
-            float *cp = usedA ? ca : cb;
-            int j = 0;
-            for (; j + 64 <= n; j += 64) {
-                __m512 g0 = _mm512_setzero_ps(), g1 = _mm512_setzero_ps();
-                __m512 g2 = _mm512_setzero_ps(), g3 = _mm512_setzero_ps();
-                for (int b = 0; b < blocks; b++) {
-                    const float *xp = x + (int64_t)64 * b * ldx + q;
-                    const float *db = dz + (int64_t)64 * b * lddz + j;
-                    for (uint64_t m = masks[(int64_t)b * k + q]; m; m &= m - 1) {
-                        int64_t i = __builtin_ctzll(m);
-                        __m512 xv = _mm512_set1_ps(xp[i * ldx]);
-                        const float *d = db + i * lddz;
-                        g0 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d), g0);
-                        g1 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 16), g1);
-                        g2 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 32), g2);
-                        g3 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(d + 48), g3);
-                    }
-                }
-                _mm512_storeu_ps(cp + j, _mm512_fmadd_ps(a, g0, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j))));
-                _mm512_storeu_ps(cp + j + 16, _mm512_fmadd_ps(a, g1, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 16))));
-                _mm512_storeu_ps(cp + j + 32, _mm512_fmadd_ps(a, g2, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 32))));
-                _mm512_storeu_ps(cp + j + 48, _mm512_fmadd_ps(a, g3, _mm512_mul_ps(be, _mm512_loadu_ps(cp + j + 48))));
-            }
-            for (; j < n; j += 16) {
-                int left = n - j;
-                __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-                __m512 g = _mm512_setzero_ps();
-                for (int b = 0; b < blocks; b++) {
-                    const float *xp = x + (int64_t)64 * b * ldx + q;
-                    const float *db = dz + (int64_t)64 * b * lddz + j;
-                    for (uint64_t m = masks[(int64_t)b * k + q]; m; m &= m - 1) {
-                        int64_t i = __builtin_ctzll(m);
-                        g = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), _mm512_maskz_loadu_ps(t, db + i * lddz), g);
-                    }
-                }
-                _mm512_mask_storeu_ps(
-                    cp + j, t, _mm512_fmadd_ps(a, g, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cp + j))));
-            }
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+        float *c0 = c + (int64_t)p * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+        uint64_t any = 0;
+        for (int b = 0; b < blocks; b++) {
+            const uint64_t *mb = masks + (int64_t)b * k + p;
+            any |= mb[0] | mb[1] | mb[2] | mb[3];
+        }
+        if (!any) {
+            if (beta != 1.0f)
+                for (int q = 0; q < 4; q++)
+                    for (int j = 0; j < n; j++) c0[q * ldc + j] = fmaf(alpha, 0.0f, beta * c0[q * ldc + j]);
             continue;
         }
-        int j = 0;
-        for (; j + 64 <= n; j += 64) {
-            __m512 ga0 = _mm512_setzero_ps(), ga1 = _mm512_setzero_ps(), ga2 = _mm512_setzero_ps();
-            __m512 ga3 = _mm512_setzero_ps(), gb0 = _mm512_setzero_ps(), gb1 = _mm512_setzero_ps();
-            __m512 gb2 = _mm512_setzero_ps(), gb3 = _mm512_setzero_ps();
-            for (int b = 0; b < blocks; b++) {
-                const float *xp = x + (int64_t)64 * b * ldx + p;
-                const float *db = dz + (int64_t)64 * b * lddz + j;
-                for (uint64_t m = masks[(int64_t)b * k + p] | masks[(int64_t)b * k + p + 1]; m; m &= m - 1) {
-                    int64_t i = __builtin_ctzll(m);
-                    __m512 xa = _mm512_set1_ps(xp[i * ldx]), xb = _mm512_set1_ps(xp[i * ldx + 1]);
-                    const float *d = db + i * lddz;
-                    __m512 d0 = _mm512_loadu_ps(d), d1 = _mm512_loadu_ps(d + 16);
-                    __m512 d2 = _mm512_loadu_ps(d + 32), d3 = _mm512_loadu_ps(d + 48);
-                    ga0 = _mm512_fmadd_ps(xa, d0, ga0);
-                    ga1 = _mm512_fmadd_ps(xa, d1, ga1);
-                    ga2 = _mm512_fmadd_ps(xa, d2, ga2);
-                    ga3 = _mm512_fmadd_ps(xa, d3, ga3);
-                    gb0 = _mm512_fmadd_ps(xb, d0, gb0);
-                    gb1 = _mm512_fmadd_ps(xb, d1, gb1);
-                    gb2 = _mm512_fmadd_ps(xb, d2, gb2);
-                    gb3 = _mm512_fmadd_ps(xb, d3, gb3);
-                }
-            }
-            _mm512_storeu_ps(ca + j, _mm512_fmadd_ps(a, ga0, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j))));
-            _mm512_storeu_ps(ca + j + 16, _mm512_fmadd_ps(a, ga1, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 16))));
-            _mm512_storeu_ps(ca + j + 32, _mm512_fmadd_ps(a, ga2, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 32))));
-            _mm512_storeu_ps(ca + j + 48, _mm512_fmadd_ps(a, ga3, _mm512_mul_ps(be, _mm512_loadu_ps(ca + j + 48))));
-            _mm512_storeu_ps(cb + j, _mm512_fmadd_ps(a, gb0, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j))));
-            _mm512_storeu_ps(cb + j + 16, _mm512_fmadd_ps(a, gb1, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 16))));
-            _mm512_storeu_ps(cb + j + 32, _mm512_fmadd_ps(a, gb2, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 32))));
-            _mm512_storeu_ps(cb + j + 48, _mm512_fmadd_ps(a, gb3, _mm512_mul_ps(be, _mm512_loadu_ps(cb + j + 48))));
-        }
-        for (; j < n; j += 16) {
+        for (int j = 0; j < n; j += 16) {
             int left = n - j;
             __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-            __m512 ga = _mm512_setzero_ps(), gb = _mm512_setzero_ps();
+            if (left >= 64) {
+                // 64 columns: sixteen gradient vectors in registers over the batch's rows.
+                __m512 g00 = _mm512_setzero_ps(), g01 = g00, g02 = g00, g03 = g00, g10 = g00, g11 = g00;
+                __m512 g12 = g00, g13 = g00, g20 = g00, g21 = g00, g22 = g00, g23 = g00, g30 = g00, g31 = g00;
+                __m512 g32 = g00, g33 = g00;
+                for (int b = 0; b < blocks; b++) {
+                    const uint64_t *mb = masks + (int64_t)b * k + p;
+                    const float *xb = x + (int64_t)64 * b * ldx + p;
+                    const float *db = dz + (int64_t)64 * b * lddz + j;
+                    for (uint64_t m = mb[0] | mb[1] | mb[2] | mb[3]; m; m &= m - 1) {
+                        int64_t i = __builtin_ctzll(m);
+                        const float *xp = xb + i * ldx, *d = db + i * lddz;
+                        __m512 x0 = _mm512_set1_ps(xp[0]), x1 = _mm512_set1_ps(xp[1]);
+                        __m512 x2 = _mm512_set1_ps(xp[2]), x3 = _mm512_set1_ps(xp[3]);
+                        __m512 d0 = _mm512_loadu_ps(d), d1 = _mm512_loadu_ps(d + 16);
+                        __m512 d2 = _mm512_loadu_ps(d + 32), d3 = _mm512_loadu_ps(d + 48);
+                        g00 = _mm512_fmadd_ps(x0, d0, g00); g01 = _mm512_fmadd_ps(x0, d1, g01);
+                        g02 = _mm512_fmadd_ps(x0, d2, g02); g03 = _mm512_fmadd_ps(x0, d3, g03);
+                        g10 = _mm512_fmadd_ps(x1, d0, g10); g11 = _mm512_fmadd_ps(x1, d1, g11);
+                        g12 = _mm512_fmadd_ps(x1, d2, g12); g13 = _mm512_fmadd_ps(x1, d3, g13);
+                        g20 = _mm512_fmadd_ps(x2, d0, g20); g21 = _mm512_fmadd_ps(x2, d1, g21);
+                        g22 = _mm512_fmadd_ps(x2, d2, g22); g23 = _mm512_fmadd_ps(x2, d3, g23);
+                        g30 = _mm512_fmadd_ps(x3, d0, g30); g31 = _mm512_fmadd_ps(x3, d1, g31);
+                        g32 = _mm512_fmadd_ps(x3, d2, g32); g33 = _mm512_fmadd_ps(x3, d3, g33);
+                    }
+                }
+                finish_row(c0 + j, t, a, be, g00); finish_row(c0 + j + 16, t, a, be, g01);
+                finish_row(c0 + j + 32, t, a, be, g02); finish_row(c0 + j + 48, t, a, be, g03);
+                finish_row(c1 + j, t, a, be, g10); finish_row(c1 + j + 16, t, a, be, g11);
+                finish_row(c1 + j + 32, t, a, be, g12); finish_row(c1 + j + 48, t, a, be, g13);
+                finish_row(c2 + j, t, a, be, g20); finish_row(c2 + j + 16, t, a, be, g21);
+                finish_row(c2 + j + 32, t, a, be, g22); finish_row(c2 + j + 48, t, a, be, g23);
+                finish_row(c3 + j, t, a, be, g30); finish_row(c3 + j + 16, t, a, be, g31);
+                finish_row(c3 + j + 32, t, a, be, g32); finish_row(c3 + j + 48, t, a, be, g33);
+                j += 48;
+                continue;
+            }
+            __m512 g0 = _mm512_setzero_ps(), g1 = g0, g2 = g0, g3 = g0;
+            for (int b = 0; b < blocks; b++) {
+                const uint64_t *mb = masks + (int64_t)b * k + p;
+                const float *xb = x + (int64_t)64 * b * ldx + p;
+                const float *db = dz + (int64_t)64 * b * lddz + j;
+                for (uint64_t m = mb[0] | mb[1] | mb[2] | mb[3]; m; m &= m - 1) {
+                    int64_t i = __builtin_ctzll(m);
+                    const float *xp = xb + i * ldx;
+                    __m512 d = _mm512_maskz_loadu_ps(t, db + i * lddz);
+                    g0 = _mm512_fmadd_ps(_mm512_set1_ps(xp[0]), d, g0);
+                    g1 = _mm512_fmadd_ps(_mm512_set1_ps(xp[1]), d, g1);
+                    g2 = _mm512_fmadd_ps(_mm512_set1_ps(xp[2]), d, g2);
+                    g3 = _mm512_fmadd_ps(_mm512_set1_ps(xp[3]), d, g3);
+                }
+            }
+            finish_row(c0 + j, t, a, be, g0);
+            finish_row(c1 + j, t, a, be, g1);
+            finish_row(c2 + j, t, a, be, g2);
+            finish_row(c3 + j, t, a, be, g3);
+        }
+    }
+    for (; p < k; p++) {  // the last k % 4 rows of c one at a time
+        float *cp = c + (int64_t)p * ldc;
+        if (!column_used(masks, blocks, k, p)) {
+            if (beta != 1.0f)
+                for (int j = 0; j < n; j++) cp[j] = fmaf(alpha, 0.0f, beta * cp[j]);
+            continue;
+        }
+        for (int j = 0; j < n; j += 16) {
+            int left = n - j;
+            __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+            __m512 g = _mm512_setzero_ps();
             for (int b = 0; b < blocks; b++) {
                 const float *xp = x + (int64_t)64 * b * ldx + p;
                 const float *db = dz + (int64_t)64 * b * lddz + j;
-                for (uint64_t m = masks[(int64_t)b * k + p] | masks[(int64_t)b * k + p + 1]; m; m &= m - 1) {
+                for (uint64_t m = masks[(int64_t)b * k + p]; m; m &= m - 1) {
                     int64_t i = __builtin_ctzll(m);
-                    __m512 d = _mm512_maskz_loadu_ps(t, db + i * lddz);
-                    ga = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), d, ga);
-                    gb = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx + 1]), d, gb);
+                    g = _mm512_fmadd_ps(_mm512_set1_ps(xp[i * ldx]), _mm512_maskz_loadu_ps(t, db + i * lddz), g);
                 }
             }
-            _mm512_mask_storeu_ps(ca + j, t, _mm512_fmadd_ps(a, ga, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, ca + j))));
-            _mm512_mask_storeu_ps(cb + j, t, _mm512_fmadd_ps(a, gb, _mm512_mul_ps(be, _mm512_maskz_loadu_ps(t, cb + j))));
+            finish_row(cp + j, t, a, be, g);
         }
     }
 }
