@@ -358,10 +358,14 @@ NT_AVX512 static void transposed_avx512(
             const uint64_t *mb = masks + (int64_t)b * k + p;
             any |= mb[0] | mb[1] | mb[2] | mb[3];
         }
-        if (!any) {
+        if (!any) {  // nothing to add: c = fma(alpha, 0, beta * c), as for any other row
             if (beta != 1.0f)
                 for (int q = 0; q < 4; q++)
-                    for (int j = 0; j < n; j++) c0[q * ldc + j] = fmaf(alpha, 0.0f, beta * c0[q * ldc + j]);
+                    for (int j = 0; j < n; j += 16) {
+                        int left = n - j;
+                        __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+                        finish_row(c0 + q * ldc + j, t, a, be, _mm512_setzero_ps());
+                    }
             continue;
         }
         for (int j = 0; j < n; j += 16) {
@@ -427,11 +431,7 @@ NT_AVX512 static void transposed_avx512(
     }
     for (; p < k; p++) {  // the last k % 4 rows of c one at a time
         float *cp = c + (int64_t)p * ldc;
-        if (!column_used(masks, blocks, k, p)) {
-            if (beta != 1.0f)
-                for (int j = 0; j < n; j++) cp[j] = fmaf(alpha, 0.0f, beta * cp[j]);
-            continue;
-        }
+        if (!column_used(masks, blocks, k, p) && beta == 1.0f) continue;
         for (int j = 0; j < n; j += 16) {
             int left = n - j;
             __mmask16 t = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
@@ -456,11 +456,7 @@ NT_AVX2 static void transposed_avx2(
     const __m256 a = _mm256_set1_ps(alpha), be = _mm256_set1_ps(beta);
     for (int p = 0; p < k; p++) {
         float *cp = c + (int64_t)p * ldc;
-        if (!column_used(masks, blocks, k, p)) {
-            if (beta != 1.0f)
-                for (int j = 0; j < n; j++) cp[j] = fmaf(alpha, 0.0f, beta * cp[j]);
-            continue;
-        }
+        if (!column_used(masks, blocks, k, p) && beta == 1.0f) continue;  // else the loops below add 0
         int j = 0;
         for (; j + 32 <= n; j += 32) {
             __m256 g0 = _mm256_setzero_ps(), g1 = _mm256_setzero_ps();
@@ -556,4 +552,16 @@ void nt_bytes_to_unit_floats(const uint8_t *bytes, float *out, int64_t count) {
 void nt_prefetch(const void *address, int64_t bytes) {
     const char *start = (const char *)address;
     for (int64_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(start + offset, 0, 3);
+}
+
+int nt_flush_denormals(int on) {
+#ifdef NT_X86
+    const unsigned int modes = 0x8040;  // MXCSR: flush to zero (bit 15), denormals are zero (bit 6)
+    unsigned int state = _mm_getcsr();
+    _mm_setcsr(on ? (state | modes) : (state & ~modes));
+    return (state & modes) == modes;
+#else
+    (void)on;
+    return 0;
+#endif
 }

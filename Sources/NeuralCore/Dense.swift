@@ -221,7 +221,9 @@ public func denseBackward<T: Tracer>(
 /// gradient joins and with which alpha and beta; the product adds it there, skipping zero inputs
 /// when `update.zeros` says the batch is sparse.
 @usableFromInline
-func applyDenseUpdate(_ update: DenseUpdate, dZ: MatrixView, input: MatrixView, weights: MatrixView, kernel: ProductKernel) {
+func applyDenseUpdate(
+    _ update: DenseUpdate, dZ: MatrixView, input: MatrixView, weights: MatrixView, kernel: ProductKernel
+) {
     update.optimizer.step(weights: weights, velocity: update.weightsVelocity) { target, alpha, beta in
         if kernel == .blas, let zeros = update.zeros, zeros.skipsZeros {
             sparseTransposedProduct(target, input, zeros: zeros, dZ, alpha: alpha, beta: beta)

@@ -144,6 +144,10 @@ public final class Trainer: @unchecked Sendable {
         var lossSum: Double = 0, zeroFractionSum: Double = 0, sparseBatches = 0
         batches.order.withUnsafeBufferPointer { order in
             let run: (Int) -> Void = { thread in
+                // Denormals as 0 on every training thread alike (so one thread or two still agree);
+                // the readable `.naive` runs of the lessons keep IEEE arithmetic in full.
+                let flushed = self.kernel == .blas ? flushDenormals(true) : false
+                defer { if self.kernel == .blas { flushDenormals(flushed) } }
                 let lane = self.lanes[thread]
                 let parts = self.threads == 1 ? 0..<self.shards : thread..<(thread + 1)
                 for b in 0..<batches.batchCount {
@@ -266,7 +270,8 @@ public final class Trainer: @unchecked Sendable {
             denseBackward(
                 .update(
                     DenseUpdate(
-                        optimizer: ownOptimizer, weightsVelocity: ownOptimizer.velocity(of: weights, in: own.parameters),
+                        optimizer: ownOptimizer,
+                        weightsVelocity: ownOptimizer.velocity(of: weights, in: own.parameters),
                         bias: bias, biasVelocity: ownOptimizer.velocity(of: bias, in: own.parameters))),
                 dInput: workspace.dActivation(l - 1, rows: rows), dZ: deltas(l, 0..<network.layerSizes[l + 1]),
                 input: workspace.activation(l - 1, rows: rows), weights: weights, kernel: kernel,
@@ -282,7 +287,8 @@ public final class Trainer: @unchecked Sendable {
                 denseBackward(
                     .update(
                         DenseUpdate(
-                            optimizer: optimizer, weightsVelocity: optimizer.velocity(of: weights, in: network.parameters),
+                            optimizer: optimizer,
+                            weightsVelocity: optimizer.velocity(of: weights, in: network.parameters),
                             bias: nil, biasVelocity: nil)),
                     dInput: workspace.dActivation(0, rows: rows).columns(units), dZ: dZ,
                     input: workspace.activation(0, rows: rows).columns(units), weights: weights, kernel: kernel,

@@ -64,7 +64,9 @@ public struct DigitExamples: ExampleSource {
     /// in 47 MB of pixels.
     public func prefetch(indices: UnsafeBufferPointer<Int32>) {
         pixels.withUnsafeBufferPointer { pixels in
-            for example in indices { NeuralCore.prefetch(pixels.baseAddress! + Int(example) * inputSize, byteCount: inputSize) }
+            for example in indices {
+                NeuralCore.prefetch(pixels.baseAddress! + Int(example) * inputSize, byteCount: inputSize)
+            }
         }
     }
 

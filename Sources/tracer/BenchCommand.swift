@@ -79,7 +79,8 @@ struct BenchCommand: ParsableCommand {
             let doneRate = Double(images) * (flopsPerImage - skipped) / median / 1e9
             let path =
                 run.sparseShare == 0
-                ? "dense (OpenBLAS)" : "skips zeros (\(KernelPath.active.rawValue)) in \(round1(run.sparseShare * 100))% of batches"
+                ? "dense (OpenBLAS)"
+                : "skips zeros (\(KernelPath.active.rawValue)) in \(round1(run.sparseShare * 100))% of batches"
             report.figure(
                 [
                     "bench": "epoch", "model": "784-128-10", "batch": 64, "epochs": sorted.count, "images": images,
@@ -283,7 +284,9 @@ struct EpochRuns {
 
     /// One epoch; `counted: false` is the warm-up.
     mutating func run(source: DigitExamples, counted: Bool) {
-        if batches.exampleCount != source.count { batches = MiniBatches(exampleCount: source.count, batchSize: 64, seed: 1) }
+        if batches.exampleCount != source.count {
+            batches = MiniBatches(exampleCount: source.count, batchSize: 64, seed: 1)
+        }
         batches.startEpoch()
         let (trainer, batches) = (self.trainer, self.batches)
         let elapsed = timed { _ = trainer.trainEpoch(source: source, batches: batches) }

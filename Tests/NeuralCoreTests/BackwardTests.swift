@@ -167,7 +167,8 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
 
     static let cases = [
         Case(momentum: 0, weightDecay: 0, zeroFraction: 0.81), Case(momentum: 0.9, weightDecay: 0, zeroFraction: 0.81),
-        Case(momentum: 0.9, weightDecay: 1e-3, zeroFraction: 0.5), Case(momentum: 0, weightDecay: 1e-3, zeroFraction: 0),
+        Case(momentum: 0.9, weightDecay: 1e-3, zeroFraction: 0.5),
+        Case(momentum: 0, weightDecay: 1e-3, zeroFraction: 0),
         Case(momentum: 0, weightDecay: 0, zeroFraction: 1),
     ]
 
@@ -182,7 +183,9 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         let dZ = randomMatrix(rows, outputs, seed: 33)
         let names = DenseNames(layer: 0, layerCount: 1)
         func optimizer() -> SGD {
-            SGD(learningRate: 0.3, momentum: c.momentum, weightDecay: c.weightDecay, parameterCount: network.parameterCount)
+            SGD(
+                learningRate: 0.3, momentum: c.momentum, weightDecay: c.weightDecay,
+                parameterCount: network.parameterCount)
         }
         // Reference: store the gradient, then the plain step (twice, so momentum's velocity matters).
         let reference = network.copy(), referenceOptimizer = optimizer()
@@ -226,9 +229,11 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
                                             optimizer: fusedOptimizer,
                                             weightsVelocity: fusedOptimizer.velocity(of: weights, in: fused.parameters),
                                             bias: ownsBias ? bias : nil,
-                                            biasVelocity: ownsBias ? fusedOptimizer.velocity(of: bias, in: fused.parameters) : nil,
+                                            biasVelocity: ownsBias
+                                                ? fusedOptimizer.velocity(of: bias, in: fused.parameters) : nil,
                                             zeros: byColumns ? zeros : nil)),
-                                    dInput: byColumns ? nil : dxv.columns(band), dZ: byColumns ? dzv.columns(band) : dzv,
+                                    dInput: byColumns ? nil : dxv.columns(band),
+                                    dZ: byColumns ? dzv.columns(band) : dzv,
                                     input: byColumns ? xv : xv.columns(band), weights: weights, kernel: .blas,
                                     names: names, layer: 1, tracer: NoTracer())
                             }
@@ -238,7 +243,8 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
             }
             #expect(
                 maxDifference(fused.parameters.array, reference.parameters.array) < 1e-5,
-                "bands by \(byColumns ? "columns" : "rows"): \(maxDifference(fused.parameters.array, reference.parameters.array))")
+                "bands by \(byColumns ? "columns" : "rows"): \(maxDifference(fused.parameters.array, reference.parameters.array))"
+            )
             if !byColumns { #expect(maxDifference(dInput.values, dInputReference.values) < 1e-5) }
             #expect(fused.parameters.array != network.parameters.array || c.zeroFraction == 1 && c.momentum == 0)
         }

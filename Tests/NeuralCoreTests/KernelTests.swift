@@ -44,7 +44,8 @@ let zeroFractions = [0.0, 0.5, 0.81, 1.0]
                     let x = sparseMatrix(rows, cols, zeroFraction: fraction, seed: UInt64(rows * cols))
                     let zeros = InputZeros(capacity: rows, cols: cols)
                     x.withView { zeros.measure($0) }
-                    #expect(zeros.nonzeroCount == x.values.filter { $0 != 0 }.count, "\(path) \(rows)x\(cols) \(fraction)")
+                    #expect(
+                        zeros.nonzeroCount == x.values.filter { $0 != 0 }.count, "\(path) \(rows)x\(cols) \(fraction)")
                     #expect(abs(zeros.zeroFraction - fraction) < 1.0 / Double(rows * cols) + 1e-12)
                 }
             }
@@ -143,7 +144,9 @@ let zeroFractions = [0.0, 0.5, 0.81, 1.0]
         onEveryPath { path in
             var fast = [Float](repeating: -1, count: bytes.count)
             bytes.withUnsafeBufferPointer { b in
-                fast.withUnsafeMutableBufferPointer { convertPixels(b.baseAddress!, to: $0.baseAddress!, count: b.count) }
+                fast.withUnsafeMutableBufferPointer {
+                    convertPixels(b.baseAddress!, to: $0.baseAddress!, count: b.count)
+                }
             }
             #expect(fast == bytes.map { Float($0) / 255 }, "\(path)")
         }
