@@ -3,6 +3,7 @@
 // Which pages exist is read from the output folder, so each command refreshes only its own.
 import Foundation
 import Lessons
+import SafeIO
 
 /// A page that could not be written, with the file and what to do.
 public struct BookError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -120,15 +121,19 @@ public enum Book {
         try write(FrontPage.html(output: output), to: output.appendingPathComponent("index.html"))
     }
 
-    /// Writes to a temporary name, then renames, so a reader never sees half a page.
+    /// Writes to a temporary name, then renames (SafeIO's one rule), so a reader never sees half a page.
     static func write(_ page: String, to url: URL) throws -> URL {
         do {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(page.utf8).write(to: url, options: .atomic)
         } catch {
             throw BookError(
-                file: url.path, problem: "cannot write the page; choose another output folder with --out DIR")
+                file: url.path, problem: "cannot create the folder; choose another output folder with --out DIR")
+        }
+        do { try AtomicFile.write(Array(page.utf8), to: url.path) } catch {
+            throw BookError(
+                file: url.path,
+                problem: "cannot write the page (\(error.reason)); choose another output folder with --out DIR")
         }
         return url
     }

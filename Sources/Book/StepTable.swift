@@ -1,6 +1,7 @@
 // A run of recorded steps as a table: label, the formula with its numbers, the value, and the
-// note that says what the step is. Values are written with the core's number format, as in the
-// text trace, so a number on the page is the number in trace.txt.
+// note that says what the step is. Values are written as the text trace writes them, so a number
+// on the page is the number in trace.txt.
+import Lessons
 import NeuralCore
 
 enum StepTable {
@@ -18,7 +19,8 @@ enum StepTable {
             out += "<tr><td class=\"label\">" + row.label.escaped + "</td>"
             if hasFormula { out += "<td class=\"formula\">" + (row.formula ?? "").escaped + "</td>" }
             let isNumber = if case .scalar = row.value { true } else { false }
-            out += "<td class=\"value\(isNumber ? "" : " list")\">" + value(row.value).markup + "</td>"
+            out += "<td class=\"value\(isNumber ? "" : " list")\">"
+            out += (row.shown.map(HTML.init(text:)) ?? value(row.value)).markup + "</td>"
             if hasNote { out += "<td class=\"remark\">" + (row.note ?? "").escaped + "</td>" }
             out += "</tr>"
         }
@@ -45,25 +47,22 @@ enum StepTable {
     }
 }
 
-/// What a table row shows of a step.
+/// What a table row shows of a step: what the text trace shows (TraceText.parts), so that a number
+/// on the page is the number in trace.txt and its line checks out by hand the same way.
 struct StepParts {
     var label: String
     var formula: String?
+    /// A scalar's value as shown; nil for a matrix.
+    var shown: String?
     var value: TraceValue
     var note: String?
 
     init(_ step: TraceStep) {
-        label = step.label
+        let parts = TraceText.parts(step)
+        label = parts.label
+        formula = parts.formula
+        shown = parts.value
         value = step.value
-        guard var formula = step.formula else { return }
-        // A trailing "  (remark)" is the step's note (the trace text splits it the same way).
-        if let range = formula.range(of: "  (", options: .backwards), formula.hasSuffix(")") {
-            note = String(
-                formula[formula.index(range.lowerBound, offsetBy: 3)..<formula.index(before: formula.endIndex)])
-            formula = String(formula[..<range.lowerBound])
-        }
-        // A formula that is only the value again adds nothing.
-        if case .scalar(let number) = step.value, formula == TraceNumber.format(number) { return }
-        self.formula = formula.isEmpty ? nil : formula
+        note = step.note
     }
 }

@@ -4,13 +4,14 @@ import Book
 import Foundation
 import Lessons
 import NeuralCore
+import SafeIO
 import Training
 
 enum BookPages {
     /// "The book: open output/index.html", once at the end; on stderr when stdout is JSON.
     static func announce(_ page: URL, json: Bool) {
         let line = "The book: open \(LessonCatalog.displayPath(page))\n"
-        if json { FileHandle.standardError.write(Data(line.utf8)) } else { print("\n" + line, terminator: "") }
+        if json { FileHandle.standardError.write(Data(line.utf8)) } else { StandardOutput.write("\n" + line) }
     }
 }
 

@@ -4,6 +4,7 @@ import ArgumentParser
 import Book
 import Foundation
 import Lessons
+import SafeIO
 
 /// Options of `tracer lessons` and `tracer lesson N`.
 struct LessonRunOptions: ParsableArguments {
@@ -43,10 +44,10 @@ enum LessonPrinting {
                 try LessonRunner.writeOutputs(trace, to: output)
                 try book.writePage(trace)
                 if options.json {
-                    print(TraceJSON.render(trace), terminator: "")
+                    StandardOutput.write(LessonRunner.jsonLines(trace))
                 } else {
-                    if position > 0 { print("") }
-                    print(TraceText.render(trace, style: style), terminator: "")
+                    if position > 0 { StandardOutput.write("\n") }
+                    StandardOutput.write(TraceText.render(trace, style: style))
                 }
             }
             let front = try book.finish()
@@ -59,7 +60,7 @@ enum LessonPrinting {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        StandardError.writeLine("error: \(message)")
         Foundation.exit(1)
     }
 
@@ -81,6 +82,6 @@ struct LessonsCommand: ParsableCommand {
     @OptionGroup var options: LessonRunOptions
 
     func run() throws {
-        try LessonPrinting.run({ $0.catalog.numbers }, options: options)
+        try LessonPrinting.run({ try $0.catalog.someNumbers() }, options: options)
     }
 }

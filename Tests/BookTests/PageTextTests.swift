@@ -44,11 +44,11 @@ import Testing
         #expect(Markdown.inline("_really_ and *so*") == "<em>really</em> and <em>so</em>")
     }
 
-    @Test func stepRowsSplitTheNoteFromTheFormula() {
-        let step = TraceStep("z", label: "z", value: .scalar(1.5), formula: "0.5 + 1  (products + b)")
+    @Test func stepRowsShowFormulaValueAndNote() {
+        let step = TraceStep(.z, label: "z", value: .scalar(1.5), formula: "0.5 + 1", note: "products + b")
         let parts = StepParts(step)
         #expect(parts.formula == "0.5 + 1" && parts.note == "products + b")
-        let same = StepParts(TraceStep("x", label: "x", value: .scalar(3), formula: "3"))
+        let same = StepParts(TraceStep(.input, label: "x", value: .scalar(3), formula: "3"))
         #expect(same.formula == nil)
         let table = StepTable.html([step]).markup
         #expect(
