@@ -89,8 +89,12 @@ enum Lesson12UniversalApproximation: Lesson {
                 let loss = network.loss(.meanSquaredError, inputs: inputs, targets: targets)
                 stageSteps.append(step(.loss, "L after \(epoch) steps", loss, iteration: epoch))
                 fits.append(PlotSeries("after \(epoch) steps", xs: grid, ys: network.outputs(column(grid)).values))
-                let outputs = only(log.record { network.traceForward(column(xs), tracer: $0) }.1, .output)
-                stageFrames.append((epoch, fits[fits.count - 1], [stageSteps[stageSteps.count - 1]] + outputs))
+                // The frame's rows: the loss, and the outputs at the hand-set x values (untraced: the
+                // trained network's traced pass follows below, once).
+                let outputs = step(
+                    .output, "y at x = [" + xs.map(format).joined(separator: ", ") + "]", network.outputs(column(xs)),
+                    iteration: epoch)
+                stageFrames.append((epoch, fits[fits.count - 1], [stageSteps[stageSteps.count - 1], outputs]))
             }
         }
         log.note(
