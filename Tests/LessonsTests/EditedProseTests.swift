@@ -114,4 +114,11 @@ import Testing
         #expect(text.contains("z1[0] is 0 or below"))
         #expect(text.contains("dL/db1[0] = 0"))
     }
+
+    @Test func lesson11SaysWhichRunEndedLowestOrThatAllGrew() throws {
+        let (_, shipped) = try text(11, "11-mini-batches.md", [])
+        #expect(shipped.contains("ended lowest") && !shipped.contains("grew"))
+        let (_, large) = try text(11, "11-mini-batches.md", [("learning_rate: 0.01", "learning_rate: 10")])
+        #expect(large.contains("Every run's loss grew") && !large.contains("ended lowest"))
+    }
 }
