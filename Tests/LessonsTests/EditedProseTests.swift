@@ -42,6 +42,9 @@ import Testing
         #expect(!diverged.contains("now tell the examples apart") && !diverged.contains("is below stop_below"))
         let (_, flat) = try text(10, "10-gradient-descent.md", [("learning_rate: 0.002", "learning_rate: 0.0000001")])
         #expect(flat.contains("almost flat"))
+        // One step: the loss before it (179.6) and after it, not the same number twice.
+        let (_, one) = try text(10, "10-gradient-descent.md", [("steps: 40", "steps: 1"), ("traced_steps: 2", "traced_steps: 0")])
+        #expect(one.contains("The loss fell from 179.6 to 60.58 in 1 iteration"))
     }
 
     @Test func lesson7NamesTheClassThatWins() throws {
