@@ -2,6 +2,7 @@
 // trace.txt, trace.jsonl and pictures. Printing to the terminal is the command line's business.
 import Foundation
 import NeuralCore
+import SafeIO
 
 /// What every lesson is: code that reads its inputs from its file and logs what the core computes.
 protocol Lesson {
@@ -86,6 +87,17 @@ public struct LessonCatalog: Sendable {
 
     public var numbers: [Int] { files.map(\.number) }
 
+    /// `numbers`, or an error when the folder holds no numbered lesson file at all (running or
+    /// listing "every lesson" of it would otherwise do nothing and look like success).
+    public func someNumbers() throws -> [Int] {
+        guard !files.isEmpty else {
+            throw LessonError(
+                file: directory.path,
+                problem: "no lesson files here (names like 06-dot-product.md); pass --lessons-dir DIR")
+        }
+        return numbers
+    }
+
     /// Reads and parses lesson `number`'s file.
     public func file(_ number: Int) throws -> LessonFile {
         guard let entry = files.first(where: { $0.number == number }) else {
@@ -152,7 +164,7 @@ public enum LessonRunner {
 
     /// The title of every lesson file, for `tracer list` (a malformed file throws).
     public static func titles(context: LessonContext) throws -> [(number: Int, slug: String, title: String)] {
-        try context.catalog.numbers.map { number in
+        try context.catalog.someNumbers().map { number in
             let file = try context.catalog.file(number)
             return (number, file.slug, file.title)
         }
@@ -170,20 +182,33 @@ public enum LessonRunner {
                 file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
-        try writeAtomically(TraceJSON.render(trace), to: folder.appendingPathComponent("trace.jsonl"))
+        try writeAtomically(jsonLines(trace), to: folder.appendingPathComponent("trace.jsonl"))
         for (name, picture) in trace.pictures where LessonPictures.available {
             try LessonPictures.write(picture, to: folder.appendingPathComponent(name))
         }
         return folder
     }
 
-    /// Writes to a temporary name beside `url`, then renames it over `url`.
+    /// The trace as JSON lines; a lesson that recorded no step (lesson 13 without MNIST) gives one
+    /// object that says it was skipped and why, so a reader of the JSON is not left with nothing.
+    public static func jsonLines(_ trace: LessonTrace) -> String {
+        guard trace.steps.isEmpty else { return TraceJSON.render(trace) }
+        let notes = trace.entries.compactMap { entry -> String? in
+            if case .note(let text, _) = entry { return text }
+            return nil
+        }
+        let reason = notes.isEmpty ? "the lesson recorded no steps" : notes.joined(separator: " ")
+        let object = JSONValue.object([
+            ("lesson", .integer(trace.number)), ("skipped", .bool(true)), ("reason", .string(reason)),
+        ])
+        return object.text + "\n"
+    }
+
+    /// Writes to a temporary name beside `url`, then renames it over `url` (see `AtomicFile`).
     static func writeAtomically(_ text: String, to url: URL) throws {
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
+        do { try AtomicFile.write(Array(text.utf8), to: url.path) } catch {
             throw LessonError(
-                file: url.path, problem: "cannot write the file; choose another output folder with --out DIR")
+                file: url.path, problem: "cannot write the file (\(error.reason)); choose another output folder with --out DIR")
         }
     }
 }

@@ -1,5 +1,7 @@
-// The dense (fully connected) layer: z = input * weights + bias, then backward. The fast path is
-// sgemm plus a bias add; the traced twin spells out every product and sum for the lessons.
+// The dense (fully connected) layer: z = input * weights + bias, and its one backward, which either
+// stores the gradients (lessons, gradient checks) or folds them straight into an SGD step
+// (training). The fast path is sgemm plus a bias add, or, for a first layer whose inputs are
+// mostly zero, the kernels that skip them; the traced twin spells out every product and sum.
 
 /// Names a dense layer uses in traces: "x"/"w"/"b"/"z" for a one-layer network, "a1"/"w2"/"b2"/"z2"
 /// for layer 2 of several.
@@ -27,10 +29,13 @@ public struct DenseNames: Sendable {
 /// that wants elements, the kernel itself records each product x_k*w_kj and each running sum as
 /// it adds them; BLAS cannot say what it did, so there the products are written from its
 /// operands. Then each z is recorded with its arithmetic.
+///
+/// With `zeros` (measured on `input`) and a sparse batch, the product visits only the non-zero
+/// inputs: the same sums in the same order, without the terms that are exactly 0.
 @inlinable
 public func denseForward<T: Tracer>(
     z: MatrixView, input: MatrixView, weights: MatrixView, bias: MatrixView,
-    kernel: ProductKernel, names: DenseNames, layer: Int, tracer: T
+    kernel: ProductKernel, names: DenseNames, layer: Int, tracer: T, skipping zeros: InputZeros? = nil
 ) {
     precondition(
         weights.rows == input.cols && weights.cols == z.cols && z.rows == input.rows && bias.cols == z.cols,
@@ -41,6 +46,8 @@ public func denseForward<T: Tracer>(
         matrixProductNaive(
             z, input, weights, tracer: tracer,
             names: ProductTraceNames(a: names.input, b: names.weights, sum: "s" + names.z.dropFirst(), layer: layer))
+    } else if kernel == .blas, let zeros, zeros.skipsZeros {
+        sparseProduct(z, input, zeros: zeros, weights)
     } else {
         matrixProduct(z, input, weights, kernel: kernel)
     }
@@ -105,16 +112,69 @@ public func recordDenseForward<T: Tracer>(
     }
 }
 
-/// Backward of a dense layer. Given dZ (rows, out): dWeights (in, out) = input^T * dZ,
-/// dBias (1, out) = column sums of dZ, and dInput (rows, in) = dZ * weights^T unless `nil`
-/// (the first layer has no use for it).
+/// What the dense backward does with the weight gradient (input^T * dZ) and the bias gradient
+/// (dZ's column sums).
+public enum DenseGradients {
+    /// Writes them: dWeights (in, out), dBias (1, out). The lessons, `Trainer.step` and the
+    /// gradient checks, which show or compare the gradient itself.
+    case store(dWeights: MatrixView, dBias: MatrixView)
+    /// Folds them straight into an SGD step: training's fused variant (see `DenseUpdate`).
+    case update(DenseUpdate)
+}
+
+/// The fused variant of the dense backward: W -= learningRate * input^T * dZ (with momentum, the
+/// velocity takes the gradient through the product's beta), and the bias likewise. The gradient
+/// never exists on its own, which saves writing, reading and summing a gradient buffer a batch.
+///
+/// The layer may be a band of one: rows of the weights (`weights` rows r, `input` columns r,
+/// `dInput` columns r), or columns (`weights`, `dZ` and `bias` columns c, no `dInput`), so that
+/// each training thread updates only the weights it owns.
+public struct DenseUpdate {
+    /// The step's arithmetic: learning rate, momentum, weight decay.
+    public var optimizer: SGD
+    /// The weights' velocity (same shape), when the optimiser has momentum.
+    public var weightsVelocity: MatrixView?
+    /// The bias to update with dZ's column sums; nil when another call owns it.
+    public var bias: MatrixView?
+    public var biasVelocity: MatrixView?
+    /// Where the layer's input is zero (a first layer), so the update can skip those rows.
+    public var zeros: InputZeros?
+
+    public init(
+        optimizer: SGD, weightsVelocity: MatrixView?, bias: MatrixView?, biasVelocity: MatrixView?,
+        zeros: InputZeros? = nil
+    ) {
+        self.optimizer = optimizer
+        self.weightsVelocity = weightsVelocity
+        self.bias = bias
+        self.biasVelocity = biasVelocity
+        self.zeros = zeros
+    }
+}
+
+/// Backward of a dense layer. Given dZ (rows, out): dInput (rows, in) = dZ * weights^T unless `nil`
+/// (the first layer has no use for it), then the weight gradient input^T * dZ and the bias
+/// gradient (column sums of dZ), stored or folded into an SGD step as `gradients` says.
+///
+/// The one backward of the project: lessons, gradient checks and full MNIST training all run it.
 @inlinable
 public func denseBackward<T: Tracer>(
-    dWeights: MatrixView, dBias: MatrixView, dInput: MatrixView?,
+    _ gradients: DenseGradients, dInput: MatrixView?,
     dZ: MatrixView, input: MatrixView, weights: MatrixView,
     kernel: ProductKernel, names: DenseNames, layer: Int, tracer: T
 ) {
-    matrixProductBackward(dA: dInput, dB: dWeights, dOut: dZ, a: input, b: weights, kernel: kernel)
+    // dInput first: an update below changes the weights it reads.
+    if let dInput { matrixProduct(dInput, dZ, weights, transposeB: true, kernel: kernel) }
+    let dWeights: MatrixView, dBias: MatrixView
+    switch gradients {
+    case .update(let update):
+        applyDenseUpdate(update, dZ: dZ, input: input, weights: weights, kernel: kernel)
+        return
+    case .store(let weightsGradient, let biasGradient):
+        dWeights = weightsGradient
+        dBias = biasGradient
+    }
+    matrixProduct(dWeights, input, transposeA: true, dZ, kernel: kernel)
     addBiasBackward(dBias: dBias, dZ: dZ)
     guard tracer.isRecording else { return }
     recordDenseBackward(
@@ -187,4 +247,21 @@ public func recordDenseBackward<T: Tracer>(
                 TraceStep(.dInput, label: "dL/d\(names.input)", value: .matrix(dInput.toMatrix()), layer: layer))
         }
     }
+}
+
+/// The update half of `denseBackward(.update)`: SGD says what target (weights or velocity) the
+/// gradient joins and with which alpha and beta; the product adds it there, skipping zero inputs
+/// when `update.zeros` says the batch is sparse.
+@usableFromInline
+func applyDenseUpdate(
+    _ update: DenseUpdate, dZ: MatrixView, input: MatrixView, weights: MatrixView, kernel: ProductKernel
+) {
+    update.optimizer.step(weights: weights, velocity: update.weightsVelocity) { target, alpha, beta in
+        if kernel == .blas, let zeros = update.zeros, zeros.skipsZeros {
+            sparseTransposedProduct(target, input, zeros: zeros, dZ, alpha: alpha, beta: beta)
+        } else {
+            matrixProduct(target, input, transposeA: true, dZ, alpha: alpha, beta: beta, kernel: kernel)
+        }
+    }
+    if let bias = update.bias { update.optimizer.step(bias: bias, velocity: update.biasVelocity, dZ: dZ) }
 }

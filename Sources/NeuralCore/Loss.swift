@@ -60,13 +60,17 @@ public enum Loss: String, Sendable, CaseIterable {
                 let p = probabilities.base + i * n
                 var largest = -Float.infinity
                 for j in 0..<n { largest = Swift.max(largest, logits[j]) }
+                // Each exponential once: kept in p, divided by their sum below.
                 var sumOfExponentials: Float = 0
-                for j in 0..<n { sumOfExponentials += Foundation.exp(logits[j] - largest) }
+                for j in 0..<n {
+                    p[j] = Foundation.exp(logits[j] - largest)
+                    sumOfExponentials += p[j]
+                }
                 // Relative to the largest logit, so nothing overflows and nothing near it rounds away.
                 let logSum = Foundation.log(sumOfExponentials)
                 var rowLoss: Float = 0
                 for j in 0..<n {
-                    p[j] = Foundation.exp(logits[j] - largest) / sumOfExponentials
+                    p[j] /= sumOfExponentials
                     if targets[j] != 0 { rowLoss += targets[j] * ((largest - logits[j]) + logSum) }
                 }
                 total += rowLoss

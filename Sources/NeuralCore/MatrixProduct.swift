@@ -11,6 +11,7 @@ public enum ProductKernel: Sendable {
 }
 
 /// out (m, n) = alpha * op(a) (m, k) * op(b) (k, n) + beta * out, where op transposes when asked.
+/// Any of the three may be a band of columns of a larger matrix (its `stride` is the leading dimension).
 ///
 /// With `beta == 0` the old contents of `out` are ignored (even NaN), as in BLAS.
 @inlinable
@@ -28,13 +29,15 @@ public func matrixProduct(
     case .blas:
         guard m > 0 && n > 0 else { return }
         if k == 0 {  // BLAS leaves this case to us: out = beta * out.
-            for i in 0..<out.count { out.base[i] = beta == 0 ? 0 : beta * out.base[i] }
+            for i in 0..<m {
+                for j in 0..<n { out[i, j] = beta == 0 ? 0 : beta * out[i, j] }
+            }
             return
         }
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.cols), b.base, Int32(b.cols),
-            beta, out.base, Int32(out.cols))
+            Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(a.stride), b.base, Int32(b.stride),
+            beta, out.base, Int32(out.stride))
     case .naive:
         matrixProductNaive(out, a, transposeA: transposeA, b, transposeB: transposeB, alpha: alpha, beta: beta)
     }

@@ -83,13 +83,11 @@ extension Network {
     }
 
     /// Backpropagation after `forward` and `loss`: fills `workspace.gradients` with dLoss/dParameter
-    /// for every weight and bias, from the output layer back to the first.
-    ///
-    /// With `parameterGradients: false` it stops at each layer's dZ (in the workspace) and leaves
-    /// the weight gradients to the caller: the two-thread trainer folds them into the SGD update.
+    /// for every weight and bias, from the output layer back to the first. (Training folds the
+    /// gradients into its step instead: the same `denseBackward`, in its `.update` variant.)
     public func backward<T: Tracer>(
         input: MatrixView, target: MatrixView, loss: Loss, workspace: Workspace, batchSize: Int? = nil,
-        parameterGradients: Bool = true, kernel: ProductKernel = .blas, tracer: T
+        kernel: ProductKernel = .blas, tracer: T
     ) {
         let rows = input.rows
         let last = layerCount - 1
@@ -112,18 +110,12 @@ extension Network {
                 recordDZ(
                     activations[l], dZ: dZ, dActivation: dActivation, z: z, names: names, layer: l + 1, tracer: tracer)
             }
-            guard parameterGradients else {
-                if l > 0 {
-                    matrixProduct(
-                        workspace.dActivation(l - 1, rows: rows), dZ, weights(l), transposeB: true, kernel: kernel)
-                }
-                continue
-            }
             let layerInput = l == 0 ? input : workspace.activation(l - 1, rows: rows)
             denseBackward(
-                dWeights: workspace.gradients.view(
-                    offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
-                dBias: workspace.gradients.view(offset: biasOffsets[l], rows: 1, cols: layerSizes[l + 1]),
+                .store(
+                    dWeights: workspace.gradients.view(
+                        offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
+                    dBias: workspace.gradients.view(offset: biasOffsets[l], rows: 1, cols: layerSizes[l + 1])),
                 dInput: l == 0 ? nil : workspace.dActivation(l - 1, rows: rows),
                 dZ: dZ, input: layerInput, weights: weights(l), kernel: kernel, names: names, layer: l + 1,
                 tracer: tracer)
