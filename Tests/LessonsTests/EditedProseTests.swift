@@ -124,4 +124,11 @@ import Testing
         let (_, large) = try text(11, "11-mini-batches.md", [("learning_rate: 0.01", "learning_rate: 10")])
         #expect(large.contains("Every run's loss grew") && !large.contains("ended lowest"))
     }
+
+    @Test func lesson1ReadsTheTruthUnderItsOldNameToo() throws {
+        // Files written before the truth was renamed t call it y; they give the same loss.
+        let shipped = try runLesson(1).steps.first { $0.kind == .loss }?.value
+        let (trace, _) = try text(1, "01-a-function.md", [("  t: [1.9", "  y: [1.9")])
+        #expect(trace.steps.first { $0.kind == .loss }?.value == shipped)
+    }
 }
