@@ -45,6 +45,7 @@ enum Lesson10GradientDescent: Lesson {
         log.show([step(.weights, "w", before), step(.bias, "b", network.bias(0).toMatrix())])
 
         try log.explain("One step")
+        if tracedSteps == 0 { try log.explain("Repeat") }
         let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
         let trainer = Trainer(
             network: network, loss: .meanSquaredError, optimizer: optimizer, batchSize: examples.inputs.rows,
