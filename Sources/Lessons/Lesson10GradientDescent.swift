@@ -54,18 +54,29 @@ enum Lesson10GradientDescent: Lesson {
         var lossSteps: [TraceStep] = []
         var iteration = 0
         // Each iteration's weights and steps, for the book's step-through.
-        var loop: [(iteration: Int, weights: Matrix, loss: Float, steps: [TraceStep])] = []
+        typealias LoopFrame = (iteration: Int, weights: Matrix, loss: Float, steps: [TraceStep])
+        var loop: [LoopFrame] = []
+        var latest: LoopFrame?
+        var stride = 1
         while iteration < steps {
             iteration += 1
             let recorder = RecordingTracer()
             recorder.iteration = iteration
             let loss = trainer.step(input: examples.inputs, target: examples.targets, tracer: recorder)
             losses.append(loss)
-            loop.append(
-                (
-                    iteration, network.weightMatrix(0).reshaped(rows: 3, cols: 3), loss,
-                    only(recorder.steps, .z, .lossTerm, .loss, .dOutput, .dZ, .gradientBackprop, .update)
-                ))
+            // Kept for the frames: every `stride`-th iteration (the stride doubles when more than 50
+            // are kept, so memory stays small in a long loop) and always the latest.
+            latest = (
+                iteration, network.weightMatrix(0).reshaped(rows: 3, cols: 3), loss,
+                only(recorder.steps, .z, .lossTerm, .loss, .dOutput, .dZ, .gradientBackprop, .update)
+            )
+            if (iteration - 1) % stride == 0, let latest {
+                loop.append(latest)
+                if loop.count > 50 {
+                    stride *= 2
+                    loop = loop.filter { ($0.iteration - 1) % stride == 0 }
+                }
+            }
             if iteration <= tracedSteps {
                 log.note("Iteration \(iteration):")
                 log.show(only(recorder.steps, .z))
@@ -89,6 +100,7 @@ enum Lesson10GradientDescent: Lesson {
             Lesson10GradientDescent.verdict(
                 losses: losses, final: finalLoss, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
             isResult: true)
+        if let latest, loop.last?.iteration != latest.iteration { loop.append(latest) }
         log.frames(
             "Step through the loop",
             framePositions(count: loop.count, limit: 25).map { i in
@@ -151,7 +163,8 @@ enum Lesson10GradientDescent: Lesson {
         let iterations = "\(n) iteration\(n == 1 ? "" : "s")"
         if !last.isFinite || !final.isFinite || final > 1e6 * max(first, 1e-6) {
             let shown = last.isFinite ? final : last
-            return "The run diverged: the loss became \(format(shown)) after \(iterations) (it started at \(format(first))). "
+            return
+                "The run diverged: the loss became \(format(shown)) after \(iterations) (it started at \(format(first))). "
                 + "Each step overshoots the bottom and lands higher up; try a smaller learning_rate "
                 + "(\(format(learningRate / 10)), say)."
         }
@@ -164,7 +177,8 @@ enum Lesson10GradientDescent: Lesson {
                 + "Try a smaller learning_rate (\(format(learningRate / 10)), say)."
         }
         if first - final <= 0.01 * first {
-            return "The loss stayed almost flat (\(format(first)) before the first step, \(format(final)) after the last): "
+            return
+                "The loss stayed almost flat (\(format(first)) before the first step, \(format(final)) after the last): "
                 + "the steps are too small to get anywhere in \(iterations); try a larger learning_rate or more steps."
         }
         return "The loss fell from \(format(first)) to \(format(final)) in \(iterations) but is not yet below "
