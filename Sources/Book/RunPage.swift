@@ -13,6 +13,17 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
+    /// A frame of a sequence to step through (the filmstrip of the first layer's units).
+    public struct Frame: Sendable, Equatable {
+        /// A file below the run's folder ("filmstrip/frame-01.png").
+        public var file: String
+        public var caption: String
+        public init(file: String, caption: String) {
+            self.file = file
+            self.caption = caption
+        }
+    }
+
     public struct Picture: Sendable, Equatable {
         /// A file in the run's folder.
         public var file: String
@@ -34,10 +45,14 @@ public struct RunSummary: Sendable, Equatable {
     /// Sentences with the final figures ("test accuracy 97.9%: 212 of 10,000 wrong").
     public var results: [String]
     public var pictures: [Picture]
+    /// Frames to step through after the pictures, with a sentence on what to look at; none: no sequence.
+    public var frames: [Frame]
+    public var framesTitle: String
+    public var framesLook: String
 
     public init(
         title: String, settings: [Setting], epochHeaders: [String], epochRows: [[String]], results: [String],
-        pictures: [Picture]
+        pictures: [Picture], frames: [Frame] = [], framesTitle: String = "", framesLook: String = ""
     ) {
         self.title = title
         self.settings = settings
@@ -45,6 +60,9 @@ public struct RunSummary: Sendable, Equatable {
         self.epochRows = epochRows
         self.results = results
         self.pictures = pictures
+        self.frames = frames
+        self.framesTitle = framesTitle
+        self.framesLook = framesLook
     }
 }
 
@@ -67,7 +85,14 @@ enum RunPage {
             parts.append(HTML(raw: "<p>") + HTML(text: picture.look) + HTML(raw: "</p>"))
             parts.append(Figure.html(file: picture.file, title: picture.title, in: folder))
         }
+        if !run.frames.isEmpty {
+            parts.append(HTML(raw: "<p>") + HTML(text: run.framesLook) + HTML(raw: "</p>"))
+            let frames = run.frames.map { StepThrough.Frame(file: $0.file, title: $0.caption, caption: $0.caption) }
+            parts.append(StepThrough.html(title: run.framesTitle, frames: frames, number: 0, folder: folder))
+        }
         return PageLayout.page(
-            title: run.title, root: "../", body: HTML.join(parts), thumbnail: run.pictures.first?.file)
+            title: run.title, root: "../", body: HTML.join(parts),
+            script: run.frames.isEmpty ? nil : StepThrough.script,
+            thumbnail: run.pictures.first?.file)
     }
 }

@@ -5,12 +5,31 @@ import Foundation
 import Lessons
 
 enum StepThrough {
-    /// `number` makes the slider's id unique on the page.
+    /// One frame: a picture in the page's folder, its alt text and caption, and what goes under it.
+    struct Frame {
+        var file: String
+        var title: String
+        var caption: String
+        var below: HTML?
+    }
+
+    /// A lesson's sequence, each frame with the table of its steps.
     static func html(_ sequence: FrameSequence, number: Int, titles: [String: String], folder: URL) -> HTML {
-        let count = sequence.frames.count
+        html(
+            title: sequence.title,
+            frames: sequence.frames.map { frame in
+                Frame(
+                    file: frame.picture, title: titles[frame.picture] ?? frame.caption, caption: frame.caption,
+                    below: frame.steps.isEmpty ? nil : StepTable.html(frame.steps))
+            }, number: number, folder: folder)
+    }
+
+    /// `number` makes the slider's id unique on the page.
+    static func html(title: String, frames: [Frame], number: Int, folder: URL) -> HTML {
+        let count = frames.count
         let id = "frame-slider-\(number)"
         var out = "<section class=\"steps\" data-steps>"
-        out += "<h3>" + sequence.title.escaped + "</h3>"
+        out += "<h3>" + title.escaped + "</h3>"
         out += "<p class=\"hint\">\(count) frames in a row: scroll sideways to step through them.</p>"
         out += "<div class=\"controls\">"
         out += "<button type=\"button\" data-step=\"-1\" aria-label=\"previous frame\">◀</button>"
@@ -19,14 +38,10 @@ enum StepThrough {
         out += "<button type=\"button\" data-step=\"1\" aria-label=\"next frame\">▶</button>"
         out += "<output for=\"\(id)\">1 of \(count)</output></div>"
         out += "<div class=\"frames\">"
-        for (i, frame) in sequence.frames.enumerated() {
+        for (i, frame) in frames.enumerated() {
             out += "<div class=\"frame\(i == 0 ? " shown" : "")\" data-frame=\"\(i)\">"
-            out +=
-                Figure.html(
-                    file: frame.picture, title: titles[frame.picture] ?? frame.caption, caption: frame.caption,
-                    in: folder
-                ).markup
-            if !frame.steps.isEmpty { out += StepTable.html(frame.steps).markup }
+            out += Figure.html(file: frame.file, title: frame.title, caption: frame.caption, in: folder).markup
+            if let below = frame.below { out += below.markup }
             out += "</div>"
         }
         return HTML(raw: out + "</div></section>")

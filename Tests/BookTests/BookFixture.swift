@@ -63,6 +63,15 @@ enum BookFixture {
         let weights = HeatMap(
             values: (0..<16).map { Float($0 % 5) - 2 }, rows: 4, cols: 4, title: "weights", showValues: false)
         try PNGFile.write(weights.render(), to: folder.appendingPathComponent("weights.png").path)
+        // Two filmstrip frames in a subfolder, as `tracer train` writes them.
+        let filmstrip = folder.appendingPathComponent("filmstrip")
+        try FileManager.default.createDirectory(at: filmstrip, withIntermediateDirectories: true)
+        for frame in 1...2 {
+            let map = HeatMap(
+                values: (0..<16).map { Float(($0 * frame) % 7) - 3 }, rows: 4, cols: 4, title: "frame \(frame)",
+                showValues: false)
+            try PNGFile.write(map.render(), to: filmstrip.appendingPathComponent("frame-0\(frame).png").path)
+        }
         let run = RunSummary(
             title: "MNIST, 784-16-10: 91.00% on the test set",
             settings: [.init("network", "784-16-10"), .init("epochs", "3")],
@@ -71,7 +80,11 @@ enum BookFixture {
             pictures: [
                 .init(file: "curves.png", title: "loss per epoch", look: "The loss falls from 0.9 to 0.3."),
                 .init(file: "weights.png", title: "first-layer weights", look: "Red is positive, blue negative."),
-            ])
+            ],
+            frames: [
+                .init(file: "filmstrip/frame-01.png", caption: "at initialisation"),
+                .init(file: "filmstrip/frame-02.png", caption: "after epoch 1"),
+            ], framesTitle: "Step through training", framesLook: "Noise turns into strokes.")
         try Book.writeRunPage(run, folder: folder)
     }
 }

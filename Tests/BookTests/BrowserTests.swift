@@ -56,9 +56,11 @@ let chromiumInstalled = Chromium.executable() != nil
 
     @Test(
         .enabled(if: chromiumInstalled, chromiumMissing),
-        arguments: ["10-gradient-descent", "11-mini-batches", "12-universal-approximation"])
+        arguments: [
+            "lessons/10-gradient-descent", "lessons/11-mini-batches", "lessons/12-universal-approximation", "mnist",
+        ])
     func stepThroughChangesTheFrame(_ slug: String) throws {
-        let url = try BookFixture.output().appendingPathComponent("lessons/\(slug)/index.html")
+        let url = try BookFixture.output().appendingPathComponent("\(slug)/index.html")
         try withBrowser { chromium in
             try chromium.emulate(width: 1000, height: 800, dark: false)
             _ = try chromium.load(url)
@@ -92,7 +94,9 @@ let chromiumInstalled = Chromium.executable() != nil
                 try chromium.evaluate(
                     "Array.from(document.querySelectorAll('[data-steps] .frame')).map(f => f.querySelectorAll('tbody tr').length)"
                 ) as? [Int]
-            #expect((rows ?? []).allSatisfy { $0 > 0 }, "\(slug): a frame without rows: \(rows ?? [])")
+            if slug.hasPrefix("lessons/") {
+                #expect((rows ?? []).allSatisfy { $0 > 0 }, "\(slug): a frame without rows: \(rows ?? [])")
+            }
         }
     }
 
