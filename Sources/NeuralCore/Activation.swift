@@ -79,9 +79,9 @@ public enum Activation: String, Sendable, CaseIterable {
     /// The formula of f at z with numbers: "max(-0.26, 0)".
     public func formula(_ z: Float) -> String {
         switch self {
-        case .relu: return "max(\(TraceNumber.format(z)), 0)"
+        case .relu: return "max(\(TraceNumber.precise(z)), 0)"
         case .sigmoid: return "1/(1 + exp(-\(TraceNumber.operand(z))))"
-        case .identity: return TraceNumber.format(z)
+        case .identity: return TraceNumber.precise(z)
         }
     }
 

@@ -52,20 +52,24 @@ public final class SGD: @unchecked Sendable {
         guard tracer.isRecording else { return }
         if tracer.recordsElements(count: network.parameterCount) {
             for i in 0..<network.parameterCount {
-                let (param, index) = network.parameterName(at: i)
+                let parameter = network.traceParameter(at: i)
+                let param = parameter.name
+                let plain = momentum == 0 && weightDecay == 0
                 let formula =
-                    momentum == 0 && weightDecay == 0
-                    ? "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*\(TraceNumber.operand(gradients.base[i]))"
-                    : "\(TraceNumber.format(old[i])) - \(TraceNumber.format(learningRate))*v  (momentum \(TraceNumber.format(momentum)), decay \(TraceNumber.format(weightDecay)))"
+                    "\(TraceNumber.precise(old[i])) - \(TraceNumber.precise(learningRate))*\(TraceNumber.operand(gradients.base[i]))"
                 tracer.record(
                     TraceStep(
-                        "update", label: "\(TraceName.parameter(param, index)) <- \(param) - lr*dL/d\(param)",
-                        value: .scalar(network.parameters.base[i]), formula: formula, index: index, param: param))
+                        .update, label: "\(parameter.label) <- \(param) - lr*dL/d\(param)",
+                        value: .scalar(network.parameters.base[i]), formula: plain ? formula : nil,
+                        note: plain
+                            ? nil
+                            : "through the velocity v (momentum \(TraceNumber.format(momentum)), decay \(TraceNumber.format(weightDecay)))",
+                        index: parameter.index, parameter: parameter))
             }
         } else {
             tracer.record(
                 TraceStep(
-                    "update", label: "parameters <- parameters - lr*gradients",
+                    .update, label: "parameters <- parameters - lr*gradients",
                     value: .matrix(Matrix(rows: 1, cols: network.parameterCount, values: network.parameters.array))))
         }
     }

@@ -51,6 +51,7 @@ struct PredictCommand: ParsableCommand {
         var pictures: PictureSet
         do { pictures = try PictureSet(folder: out) } catch { try failWithMessage(error.description) }
         var failures = 0
+        var pictureNames: Set<String> = []
         for path in images {
             do {
                 let image = try PNGFile.readGrey(path)
@@ -58,8 +59,7 @@ struct PredictCommand: ParsableCommand {
                     width: image.width, height: image.height, pixels: image.pixels, path: path)
                 let probabilities = Classifier.probabilities(network, input: digit.values)
                 let top = topClasses(probabilities, 3)
-                let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                let pictureName = "predict-\(stem).png"
+                let pictureName = predictionPictureName(for: path, taken: &pictureNames)
                 try pictures.write(
                     TrainingPictures.prediction(
                         digit, probabilities: probabilities, classNames: names,

@@ -106,6 +106,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkDestinations(save: save, out: out)
         let kind = DatasetKind(rawValue: dataset)!  // checked in validate()
         let data: TrainingData
         do { data = try TrainingData.load(kind: kind, dataFlag: self.data, trainLimit: limit) } catch let error
