@@ -88,6 +88,7 @@ struct BenchCommand: ParsableCommand {
                     "seconds_max": round4(sorted[sorted.count - 1]), "images_per_second": Int(Double(images) / median),
                     "floor_seconds": round4(floor), "threads": threads, "zero_fraction": round3(run.zeroFraction),
                     "first_layer": path, "gflops_dense": round1(denseRate), "gflops_done": round1(doneRate),
+                    "epochs_second_thread_given_back": run.epochsAlone,
                 ],
                 human:
                     "epoch 784-128-10, batch 64, \(images) \(source.name) images, \(threads) thread\(threads == 1 ? "" : "s"): "
@@ -95,7 +96,11 @@ struct BenchCommand: ParsableCommand {
                     + "\(sorted.count) epochs), \(Int(Double(images) / median)) images/s; "
                     + "floor at the \(threads)-thread GEMM rate \(round4(floor)) s; "
                     + "\(round1(run.zeroFraction * 100))% of the inputs are 0, first layer \(path); "
-                    + "\(round1(denseRate)) GFLOP/s counted as dense work, \(round1(doneRate)) as work done")
+                    + "\(round1(denseRate)) GFLOP/s counted as dense work, \(round1(doneRate)) as work done"
+                    + (run.epochsAlone == 0
+                        ? ""
+                        : "; in \(run.epochsAlone) of \(sorted.count) epochs the first thread took the second's part "
+                            + "over (its core was busy)"))
         }
         if let one = medians[1], let two = medians[2] {
             report.figure(
@@ -270,6 +275,8 @@ struct EpochRuns {
     var zeroFraction: Double = 0
     /// Fraction of batches whose first layer skipped zeros.
     var sparseShare: Double = 0
+    /// Timed epochs in which the first thread took the second one's part over (its core was busy).
+    var epochsAlone = 0
 
     init(threads: Int) {
         let network = Network(layerSizes: [784, 128, 10])
@@ -294,5 +301,6 @@ struct EpochRuns {
         seconds.append(elapsed)
         zeroFraction = trainer.lastEpochZeroFraction
         sparseShare = Double(trainer.lastEpochSparseBatches) / Double(batches.batchCount)
+        if trainer.lastEpochAloneFromBatch != nil { epochsAlone += 1 }
     }
 }
