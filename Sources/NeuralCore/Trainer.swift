@@ -39,6 +39,8 @@ public struct BatchProgress: Sendable {
 /// 3. each updates its part of the second layer's rows and of the first layer's columns.
 /// One thread runs both parts in the same order, so it computes the same bits. A thread only ever
 /// writes weights it owns, and only the partials (batch x out2 floats) cross between the cores.
+/// Because the bits do not depend on who runs a part, thread 0 may take thread 1's part over at a
+/// batch boundary when thread 1's core is busy elsewhere (`shouldGoSolo`).
 public final class Trainer: @unchecked Sendable {
     public let network: Network
     public let loss: Loss
