@@ -158,8 +158,8 @@ public final class Trainer: @unchecked Sendable {
             batches.batchSize == batchSize && batches.exampleCount == source.count,
             "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)"
         )
-        // The second thread's copy of the shared layers starts from the trainer's (which the caller
-        // may have changed between epochs, e.g. the learning rate).
+        // Two threads again at the start of each epoch; the second thread's copy of the shared
+        // layers starts from the trainer's (which the caller may have changed, e.g. the learning rate).
         handover.soloFrom.store(Int.max, ordering: .relaxed)
         handover.secondDone.store(false, ordering: .relaxed)
         for lane in lanes.dropFirst() {
@@ -177,7 +177,7 @@ public final class Trainer: @unchecked Sendable {
                 defer { if self.kernel == .blas { flushDenormals(flushed) } }
                 let lane = self.lanes[thread]
                 // With two threads: from batch `soloFrom` on, thread 0 runs both parts alone (see
-                // `handOver`); the bits do not change, since one thread computes what two do.
+                // `shouldGoSolo`); the bits do not change, since one thread computes what two do.
                 var soloFrom = self.threads > 1 ? Int.max : 0
                 var waited: UInt64 = 0, windowStart = DispatchTime.now().uptimeNanoseconds
                 for b in 0..<batches.batchCount {
