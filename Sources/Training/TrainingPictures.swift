@@ -91,7 +91,7 @@ public enum TrainingPictures {
         return AnnotatedMatrix(counts: counts, rowLabels: rowLabels, colLabels: columnLabels, title: title).render()
     }
 
-    /// Loss (left) and accuracy (right) per epoch, train and test.
+    /// Loss (left) and accuracy (right) per epoch, training (running, over the epoch) and validation.
     public static func curves(_ history: [EpochRecord], title: String) -> Canvas {
         let epochs = history.map { Float($0.epoch) }
         let xRange: ClosedRange<Float> =
@@ -99,7 +99,9 @@ public enum TrainingPictures {
         let loss = LinePlot(
             series: [
                 .init(name: "train loss", x: epochs, y: history.map(\.trainLoss), style: .lineAndPoints),
-                .init(name: "test loss", x: epochs, y: history.map(\.testLoss), style: .lineAndPoints),
+                .init(
+                    name: "validation loss", x: epochs, y: history.map { $0.validationLoss ?? .nan },
+                    style: .lineAndPoints),
             ], title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 560, height: 400, xRange: xRange
         ).render()
         let accuracy = LinePlot(
@@ -108,7 +110,8 @@ public enum TrainingPictures {
                     name: "train accuracy", x: epochs, y: history.map { Float($0.trainAccuracy * 100) },
                     style: .lineAndPoints),
                 .init(
-                    name: "test accuracy", x: epochs, y: history.map { Float($0.testAccuracy * 100) },
+                    name: "validation accuracy", x: epochs,
+                    y: history.map { Float(($0.validationAccuracy ?? .nan) * 100) },
                     style: .lineAndPoints),
             ], title: "accuracy", xLabel: "epoch", yLabel: "percent", width: 560, height: 400, xRange: xRange
         ).render()
@@ -155,20 +158,38 @@ public enum TrainingPictures {
         return text.hasPrefix("0") ? String(text.dropFirst()) : text
     }
 
-    /// Canvases next to each other, top-aligned, under a title.
-    static func sideBySide(_ parts: [Canvas], title: String) -> Canvas {
+    /// Canvases next to each other, top-aligned, under a title (none when empty).
+    static func sideBySide(_ parts: [Canvas], title: String, titleScale: Int = Theme.titleScale) -> Canvas {
         let gap = 16
-        let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
+        let titleHeight = title.isEmpty ? 0 : BitmapFont.textHeight(scale: titleScale) + 8
         let width = Swift.max(
             parts.map(\.width).reduce(0, +) + gap * (parts.count - 1) + 2 * Theme.margin,
-            BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
+            BitmapFont.textWidth(title, scale: titleScale) + 2 * Theme.margin)
         let height = Theme.margin + titleHeight + (parts.map(\.height).max() ?? 0) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
-        canvas.drawText(title, centerX: width / 2, y: Theme.margin, scale: Theme.titleScale, color: Theme.ink)
+        if !title.isEmpty {
+            canvas.drawText(title, centerX: width / 2, y: Theme.margin, scale: titleScale, color: Theme.ink)
+        }
         var x = Theme.margin
         for part in parts {
             canvas.draw(part, x: x, y: Theme.margin + titleHeight)
             x += part.width + gap
+        }
+        return canvas
+    }
+
+    /// Canvases one under the other, left-aligned, under a title.
+    static func stacked(_ parts: [Canvas], title: String) -> Canvas {
+        let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
+        let width = Swift.max(
+            parts.map(\.width).max() ?? 0, BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
+        let height = Theme.margin + titleHeight + parts.map(\.height).reduce(0, +)
+        var canvas = Canvas(width: width, height: height, background: Theme.background)
+        canvas.drawText(title, x: Theme.margin, y: Theme.margin, scale: Theme.titleScale, color: Theme.ink)
+        var y = Theme.margin + titleHeight
+        for part in parts {
+            canvas.draw(part, x: 0, y: y)
+            y += part.height
         }
         return canvas
     }

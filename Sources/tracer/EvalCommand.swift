@@ -17,15 +17,12 @@ struct EvalCommand: ParsableCommand {
     var data: String?
 
     @Option(help: "mnist or fashion.")
-    var dataset: String = "mnist"
+    var dataset: DatasetKind = .mnist
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
-        }
         guard !model.isEmpty else { throw ValidationError("--model must name a file") }
     }
 
@@ -34,7 +31,7 @@ struct EvalCommand: ParsableCommand {
         do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
         let data: (test: DigitExamples, name: String, classNames: [String])
         do {
-            data = try TrainingData.loadTest(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data)
+            data = try TrainingData.loadTest(kind: dataset, dataFlag: self.data)
         } catch let error as DatasetError {
             try failWithMessage(error.description)
         }
@@ -52,7 +49,7 @@ struct EvalCommand: ParsableCommand {
             Terminal.writeLines([
                 JSONValue.object([
                     ("model", .string(model)), ("layers", .array(network.layerSizes.map(JSONValue.integer))),
-                    ("dataset", .string(dataset)), ("test_accuracy", .number(evaluation.accuracy)),
+                    ("dataset", .string(dataset.rawValue)), ("test_accuracy", .number(evaluation.accuracy)),
                     ("test_loss", .float(evaluation.meanLoss)),
                     ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
                 ]).text

@@ -1,0 +1,183 @@
+// Augmentation: every time a training image goes into a batch it is drawn through a fresh random
+// distortion (a shift, a rotation, a change of size, a shear, and optionally a smooth elastic warp)
+// and resampled bilinearly. The random numbers are a pure function of (seed, epoch, image), so a
+// batch is the same whichever thread fills it, and filling allocates nothing. Leaves out colour,
+// noise and crops: a digit moved, turned or bent is still the same digit; one partly cut off may not be.
+import Foundation
+import NeuralCore
+
+/// How far the random distortions may go. Each draw is uniform in `-limit...limit`.
+public struct Distortion: Sendable, Equatable {
+    /// Largest shift along each axis, in pixels.
+    public var shift: Float
+    /// Largest rotation either way, in degrees.
+    public var rotation: Float
+    /// Largest relative change of size: the digit is drawn at 1 ± `scale` of its size.
+    public var scale: Float
+    /// Largest shear factor (x moves by `shear` * y).
+    public var shear: Float
+    /// Largest elastic displacement, in pixels (0: none). The displacement field is smooth: random
+    /// at the 4x4 corners of a coarse grid over the image and bilinear between them.
+    public var elastic: Float
+
+    public init(shift: Float, rotation: Float, scale: Float, shear: Float, elastic: Float) {
+        self.shift = shift
+        self.rotation = rotation
+        self.scale = scale
+        self.shear = shear
+        self.elastic = elastic
+    }
+
+    /// What `--augment` does at strength 1: moves of up to 2 pixels, turns of up to 10 degrees,
+    /// sizes within 10%, shears up to 0.15. Large enough that the net cannot memorise the
+    /// pixels, small enough that a 7 stays a 7 (a 6 turned 180 degrees would be a 9).
+    public static let standard = Distortion(shift: 2, rotation: 10, scale: 0.1, shear: 0.15, elastic: 0)
+
+    /// Every limit times `strength` (elastic set on its own).
+    public static func standard(strength: Float, elastic: Float = 0) -> Distortion {
+        Distortion(
+            shift: standard.shift * strength, rotation: standard.rotation * strength,
+            scale: standard.scale * strength, shear: standard.shear * strength, elastic: elastic)
+    }
+
+    /// `shift 2 px, rotation 10 deg, scale 10%, shear 0.15, elastic 0 px`
+    public var summary: String {
+        "shift \(TraceNumber.format(shift)) px, rotation \(TraceNumber.format(rotation)) deg, scale \(TraceNumber.format(scale * 100))%, shear \(TraceNumber.format(shear)), elastic \(TraceNumber.format(elastic)) px"
+    }
+
+    /// Control points per side of the elastic warp's coarse grid.
+    static let elasticGrid = 4
+}
+
+/// A training set whose images are distorted afresh each epoch: an `ExampleSource` the trainer
+/// fills batches from, on either thread. Make one per epoch (`epoch` picks the draws); the pixels
+/// are shared with `base`, not copied.
+public struct AugmentedDigits: ExampleSource {
+    public let base: DigitExamples
+    public let distortion: Distortion
+    public let seed: UInt64
+    public let epoch: Int
+
+    public init(base: DigitExamples, distortion: Distortion, seed: UInt64, epoch: Int) {
+        self.base = base
+        self.distortion = distortion
+        self.seed = seed
+        self.epoch = epoch
+    }
+
+    public var count: Int { base.count }
+    public var inputSize: Int { base.inputSize }
+    public var targetSize: Int { base.targetSize }
+
+    /// The generator of image `example`'s distortion this epoch: its own stream, so the order in
+    /// which batches are filled (and by which thread) does not matter.
+    func random(for example: Int) -> SeededRandom {
+        SeededRandom(
+            seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: epoch) &* 0xD1B5_4A32_D192_ED03
+                ^ UInt64(truncatingIfNeeded: example))
+    }
+
+    /// Row r of `input` gets image `indices[r]`, distorted and scaled to [0, 1]; row r of
+    /// `target` its one-hot label. Allocates nothing (the elastic grid lives on the stack).
+    public func fill(input: MatrixView, target: MatrixView, indices: UnsafeBufferPointer<Int32>) {
+        precondition(
+            input.cols == inputSize && target.cols == targetSize && input.rows >= indices.count
+                && target.rows >= indices.count,
+            "AugmentedDigits.fill: input \(input.rows)x\(input.cols), target \(target.rows)x\(target.cols) for \(indices.count) rows"
+        )
+        let n = inputSize, classes = targetSize
+        target.base.update(repeating: 0, count: indices.count * classes)
+        base.pixels.withUnsafeBufferPointer { pixels in
+            for r in 0..<indices.count {
+                let example = Int(indices[r])
+                var random = random(for: example)
+                AugmentedDigits.warp(
+                    pixels.baseAddress! + example * n, rows: base.imageRows, cols: base.imageCols,
+                    into: input.base + r * n, distortion: distortion, random: &random)
+                target.base[r * classes + base.label(example)] = 1
+            }
+        }
+    }
+
+    /// Draws one distortion from `random` and resamples `source` (rows x cols bytes) through it
+    /// into `output` (rows x cols values in [0, 1]). Outside the source image is background (0).
+    ///
+    /// Output pixel p (relative to the image centre c) takes the source at
+    /// c + M p - t + e(p), with M = rotation * shear / size, t the shift and e the elastic field:
+    /// the map is drawn as output-to-source, since that is what resampling needs (its inverse is
+    /// the same kind of distortion, so drawing one or the other is the same augmentation).
+    static func warp(
+        _ source: UnsafePointer<UInt8>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>,
+        distortion d: Distortion, random: inout SeededRandom
+    ) {
+        let angle = random.uniform(-1, 1) * d.rotation * .pi / 180
+        let size = 1 + random.uniform(-1, 1) * d.scale
+        let shear = random.uniform(-1, 1) * d.shear
+        let shiftX = random.uniform(-1, 1) * d.shift, shiftY = random.uniform(-1, 1) * d.shift
+        let cosine = cos(angle) / size, sine = sin(angle) / size
+        // M = [[cos, -sin], [sin, cos]] * [[1, shear], [0, 1]] / size
+        let m00 = cosine, m01 = cosine * shear - sine
+        let m10 = sine, m11 = sine * shear + cosine
+        let centreX = Float(cols - 1) / 2, centreY = Float(rows - 1) / 2
+        let g = Distortion.elasticGrid
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g * g) { field in
+            // The elastic field at the grid's corners: (dx, dy) per control point, row-major.
+            for k in 0..<(2 * g * g) { field[k] = d.elastic > 0 ? random.uniform(-1, 1) * d.elastic : 0 }
+            let cellX = Float(cols - 1) / Float(g - 1), cellY = Float(rows - 1) / Float(g - 1)
+            for y in 0..<rows {
+                let py = Float(y) - centreY
+                // The elastic field along this row: its grid row and the weight between two grid rows.
+                let gy = Swift.min(Int(Float(y) / cellY), g - 2)
+                let fy = Float(y) / cellY - Float(gy)
+                for x in 0..<cols {
+                    let px = Float(x) - centreX
+                    var sx = centreX + m00 * px + m01 * py - shiftX
+                    var sy = centreY + m10 * px + m11 * py - shiftY
+                    if d.elastic > 0 {
+                        let gx = Swift.min(Int(Float(x) / cellX), g - 2)
+                        let fx = Float(x) / cellX - Float(gx)
+                        let c00 = 2 * (gy * g + gx), c01 = c00 + 2, c10 = c00 + 2 * g, c11 = c10 + 2
+                        let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
+                        sx += w00 * field[c00] + w01 * field[c01] + w10 * field[c10] + w11 * field[c11]
+                        sy += w00 * field[c00 + 1] + w01 * field[c01 + 1] + w10 * field[c10 + 1] + w11 * field[c11 + 1]
+                    }
+                    output[y * cols + x] = bilinear(source, rows: rows, cols: cols, x: sx, y: sy) / 255
+                }
+            }
+        }
+    }
+
+    /// The bytes around (x, y) blended by distance; pixels outside the image count as 0.
+    @inline(__always)
+    static func bilinear(_ source: UnsafePointer<UInt8>, rows: Int, cols: Int, x: Float, y: Float) -> Float {
+        let x0f = x.rounded(.down), y0f = y.rounded(.down)
+        // Far outside (also NaN): background. Keeps the Int conversions below in range.
+        guard x0f > -2 && y0f > -2 && x0f < Float(cols) && y0f < Float(rows) else { return 0 }
+        let x0 = Int(x0f), y0 = Int(y0f)
+        let fx = x - x0f, fy = y - y0f
+        @inline(__always) func at(_ i: Int, _ j: Int) -> Float {
+            UInt(bitPattern: i) < UInt(cols) && UInt(bitPattern: j) < UInt(rows) ? Float(source[j * cols + i]) : 0
+        }
+        let top = at(x0, y0) + fx * (at(x0 + 1, y0) - at(x0, y0))
+        let bottom = at(x0, y0 + 1) + fx * (at(x0 + 1, y0 + 1) - at(x0, y0 + 1))
+        return top + fy * (bottom - top)
+    }
+
+    /// Image `example` distorted as epoch `epoch` would, as bytes (for the augmentation picture).
+    public func distortedImage(_ example: Int) -> [UInt8] {
+        var values = [Float](repeating: 0, count: inputSize)
+        var random = random(for: example)
+        base.pixels.withUnsafeBufferPointer { pixels in
+            values.withUnsafeMutableBufferPointer { output in
+                AugmentedDigits.warp(
+                    pixels.baseAddress! + example * inputSize, rows: base.imageRows, cols: base.imageCols,
+                    into: output.baseAddress!, distortion: distortion, random: &random)
+            }
+        }
+        return values.map { UInt8(($0 * 255).rounded().clamped(to: 0...255)) }
+    }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
+}

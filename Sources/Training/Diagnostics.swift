@@ -1,0 +1,202 @@
+// Why a run goes wrong: per-epoch health figures of a network, measured from outside the trainer
+// (its weights before and after a few steps, a forward and a backward pass on held-out images),
+// and the plain warnings they turn into. Leaves out per-batch figures: an epoch's is enough to see
+// a run die, and measuring every batch would slow every run.
+import Foundation
+import NeuralCore
+
+/// One epoch's health figures. Layers are counted from 1, as the traces count them.
+public struct Diagnostics: Sendable, Equatable {
+    /// Per hidden layer: the fraction of its units that are 0 on every probe image (dead ReLUs:
+    /// no gradient reaches their weights, so they never come back).
+    public var deadFraction: [Double]
+    /// Per layer: |W after a step - W before| / |W before| (Frobenius norms), the mean over the
+    /// epoch's first few steps. About 1e-3 is healthy; near 1 the steps throw the weights away.
+    public var updateRatio: [Float]
+    /// Per layer: |dLoss/dW| on a batch of probe images.
+    public var gradientNorm: [Float]
+    /// NaN or infinity in the weights, the probe loss or the gradients.
+    public var nonFinite: Bool
+    /// How many images the dead-unit count saw, and where they came from ("validation" or "training").
+    public var probeImages: Int
+    public var probeSet: String
+
+    public init(
+        deadFraction: [Double], updateRatio: [Float], gradientNorm: [Float], nonFinite: Bool, probeImages: Int,
+        probeSet: String
+    ) {
+        self.deadFraction = deadFraction
+        self.updateRatio = updateRatio
+        self.gradientNorm = gradientNorm
+        self.nonFinite = nonFinite
+        self.probeImages = probeImages
+        self.probeSet = probeSet
+    }
+
+    /// Limits beyond which a figure is "far off".
+    public static let mostlyDead = 0.5
+    public static let ratioTooLarge: Float = 1e-1
+    public static let ratioTooSmall: Float = 1e-5
+
+    /// Plain warnings, each with what to try; empty when every figure is in range.
+    /// `learningRate` is the epoch's rate and `baseRate` the --lr: a tiny ratio late in a falling
+    /// schedule is the schedule's doing, not a fault.
+    public func warnings(epoch: Int, learningRate: Float, baseRate: Float) -> [String] {
+        var warnings: [String] = []
+        let smaller = TrainingError.suggestion(below: baseRate)
+        if nonFinite {
+            warnings.append(
+                "epoch \(epoch): NaN or infinite values in the weights, gradients or loss: the run has diverged; try a smaller learning rate, e.g. --lr \(smaller)"
+            )
+        }
+        for (l, dead) in deadFraction.enumerated() where dead >= Diagnostics.mostlyDead {
+            warnings.append(
+                "epoch \(epoch): \(Diagnostics.percent(dead)) of layer \(l + 1)'s units never fire on \(probeImages) \(probeSet) images (dead ReLUs): too large a step pushed them below zero for every input, and no gradient brings them back; try a smaller learning rate, e.g. --lr \(smaller)"
+            )
+        }
+        for (l, ratio) in updateRatio.enumerated() {
+            if ratio > Diagnostics.ratioTooLarge || !ratio.isFinite {
+                warnings.append(
+                    "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): each step replaces a large part of the weights; try a smaller learning rate, e.g. --lr \(smaller)"
+                )
+            } else if ratio < Diagnostics.ratioTooSmall && learningRate >= baseRate / 10 {
+                warnings.append(
+                    "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): the layer barely moves; try a larger learning rate, e.g. --lr \(TraceNumber.format(baseRate * 10))"
+                )
+            }
+        }
+        return warnings
+    }
+
+    /// `dead 3.1%  upd/w 1.2e-03,8.0e-04  |g| 0.21,0.09` for the epoch line.
+    public var summary: String {
+        var parts: [String] = []
+        if !deadFraction.isEmpty { parts.append("dead " + deadFraction.map(Diagnostics.percent).joined(separator: ",")) }
+        parts.append("upd/w " + updateRatio.map(Diagnostics.scientific).joined(separator: ","))
+        parts.append("|g| " + gradientNorm.map(Diagnostics.scientific).joined(separator: ","))
+        if nonFinite { parts.append("NaN/inf!") }
+        return parts.joined(separator: "  ")
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("dead_fraction", .array(deadFraction.map(JSONValue.number))),
+            ("update_ratio", .array(updateRatio.map(JSONValue.float))),
+            ("gradient_norm", .array(gradientNorm.map(JSONValue.float))),
+            ("non_finite", .bool(nonFinite)),
+            ("probe_images", .integer(probeImages)),
+            ("probe_set", .string(probeSet)),
+        ])
+    }
+
+    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
+    static func scientific(_ value: Float) -> String {
+        value.isFinite ? String(format: "%.1e", Double(value)) : TraceNumber.format(value)
+    }
+}
+
+/// Measures `Diagnostics` for one network: sized once (a probe workspace and a copy of the
+/// weights), then used every epoch.
+final class DiagnosticsProbe {
+    let network: Network
+    let probe: DigitExamples
+    let probeSet: String
+    /// Images per forward pass (and in the batch the gradient is taken on).
+    let chunk: Int
+    private let workspace: Workspace
+    private let input: FloatBuffer, target: FloatBuffer
+    /// The weights before the step being measured.
+    private let previous: FloatBuffer
+    private var ratioSums: [Double]
+    private var ratioSteps = 0
+
+    /// How many of an epoch's first steps the update ratio is averaged over.
+    static let measuredSteps = 4
+
+    init(network: Network, probe: DigitExamples, probeSet: String, chunk: Int = 1000) {
+        self.network = network
+        self.probe = probe
+        self.probeSet = probeSet
+        self.chunk = Swift.max(1, Swift.min(chunk, probe.count))
+        workspace = Workspace(for: network, capacity: self.chunk)
+        input = FloatBuffer(count: self.chunk * network.inputSize)
+        target = FloatBuffer(count: self.chunk * network.outputSize)
+        previous = FloatBuffer(count: network.parameterCount)
+        ratioSums = Array(repeating: 0, count: network.layerCount)
+    }
+
+    /// Before an epoch's first step: remember the weights.
+    func startEpoch() {
+        ratioSums = Array(repeating: 0, count: network.layerCount)
+        ratioSteps = 0
+        previous.base.update(from: network.parameters.base, count: network.parameterCount)
+    }
+
+    /// Whether the step just taken (step `stepInEpoch`, 1-based) is one to measure.
+    func measures(stepInEpoch: Int) -> Bool { stepInEpoch <= DiagnosticsProbe.measuredSteps }
+
+    /// After a measured step: adds its update ratio per layer, then remembers the new weights.
+    func recordStep() {
+        for l in 0..<network.layerCount {
+            let offset = network.weightOffsets[l], count = network.layerSizes[l] * network.layerSizes[l + 1]
+            var change: Double = 0, size: Double = 0
+            let now = network.parameters.base + offset, before = previous.base + offset
+            for i in 0..<count {
+                let d = Double(now[i] - before[i])
+                change += d * d
+                size += Double(before[i]) * Double(before[i])
+            }
+            ratioSums[l] += size > 0 ? (change / size).squareRoot() : change > 0 ? .infinity : 0
+        }
+        ratioSteps += 1
+        previous.base.update(from: network.parameters.base, count: network.parameterCount)
+    }
+
+    /// The epoch's figures, from the steps recorded and passes over the probe images.
+    func measure() -> Diagnostics {
+        let sizes = network.layerSizes
+        var everFired = (0..<(network.layerCount - 1)).map { [Bool](repeating: false, count: sizes[$0 + 1]) }
+        var nonFinite = false
+        for i in 0..<network.parameterCount where !network.parameters.base[i].isFinite {
+            nonFinite = true
+            break
+        }
+        var gradientNorm = [Float](repeating: 0, count: network.layerCount)
+        let order = (0..<probe.count).map { Int32($0) }
+        var start = 0
+        order.withUnsafeBufferPointer { order in
+            while start < probe.count {
+                let rows = Swift.min(chunk, probe.count - start)
+                let x = input.view(rows: rows, cols: network.inputSize)
+                let t = target.view(rows: rows, cols: network.outputSize)
+                probe.fill(input: x, target: t, indices: UnsafeBufferPointer(rebasing: order[start..<(start + rows)]))
+                if start == 0 {
+                    // The first chunk also gives the gradient (its forward pass is the same).
+                    let loss = network.lossAndGradients(
+                        input: x, target: t, loss: .softmaxCrossEntropy, workspace: workspace, tracer: NoTracer())
+                    if !loss.isFinite { nonFinite = true }
+                    for l in 0..<network.layerCount {
+                        let g = workspace.gradients.base + network.weightOffsets[l]
+                        var squares: Double = 0
+                        for i in 0..<(sizes[l] * sizes[l + 1]) { squares += Double(g[i]) * Double(g[i]) }
+                        gradientNorm[l] = Float(squares.squareRoot())
+                        if !gradientNorm[l].isFinite { nonFinite = true }
+                    }
+                } else {
+                    _ = network.forward(x, workspace: workspace, tracer: NoTracer())
+                }
+                for l in 0..<everFired.count {
+                    let a = workspace.activation(l, rows: rows)
+                    for r in 0..<rows {
+                        for j in 0..<a.cols where a.base[r * a.cols + j] > 0 { everFired[l][j] = true }
+                    }
+                }
+                start += rows
+            }
+        }
+        return Diagnostics(
+            deadFraction: everFired.map { fired in Double(fired.filter { !$0 }.count) / Double(fired.count) },
+            updateRatio: ratioSums.map { ratioSteps == 0 ? 0 : Float($0 / Double(ratioSteps)) },
+            gradientNorm: gradientNorm, nonFinite: nonFinite, probeImages: probe.count, probeSet: probeSet)
+    }
+}
