@@ -99,50 +99,68 @@ public struct AugmentedDigits: ExampleSource {
         }
     }
 
-    /// Draws one distortion from `random` and resamples `source` (rows x cols bytes) through it
-    /// into `output` (rows x cols values in [0, 1]). Outside the source image is background (0).
-    ///
-    /// Output pixel p (relative to the image centre c) takes the source at
-    /// c + M p - t + e(p), with M = rotation * shear / size, t the shift and e the elastic field:
-    /// the map is drawn as output-to-source, since that is what resampling needs (its inverse is
+    /// One drawn distortion: output pixel p (relative to the image centre c) takes the source at
+    /// c + M p - t + e(p), with M = rotation * shear / size, t the shift and e the elastic field.
+    /// The map is drawn as output-to-source, since that is what resampling needs (its inverse is
     /// the same kind of distortion, so drawing one or the other is the same augmentation).
+    struct Draw {
+        var angle: Float = 0, size: Float = 1, shear: Float = 0, shiftX: Float = 0, shiftY: Float = 0
+        /// (dx, dy) at each of the elastic grid's control points, row-major; nil: no elastic warp.
+        var field: UnsafeMutableBufferPointer<Float>?
+    }
+
+    /// Draws one distortion from `random` (into `field`, 2 * elasticGrid^2 values, when elastic)
+    /// and resamples `source` through it into `output`.
     static func warp(
         _ source: UnsafePointer<UInt8>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>,
         distortion d: Distortion, random: inout SeededRandom
     ) {
-        let angle = random.uniform(-1, 1) * d.rotation * .pi / 180
-        let size = 1 + random.uniform(-1, 1) * d.scale
-        let shear = random.uniform(-1, 1) * d.shear
-        let shiftX = random.uniform(-1, 1) * d.shift, shiftY = random.uniform(-1, 1) * d.shift
-        let cosine = cos(angle) / size, sine = sin(angle) / size
-        // M = [[cos, -sin], [sin, cos]] * [[1, shear], [0, 1]] / size
-        let m00 = cosine, m01 = cosine * shear - sine
-        let m10 = sine, m11 = sine * shear + cosine
-        let centreX = Float(cols - 1) / 2, centreY = Float(rows - 1) / 2
+        var draw = Draw()
+        draw.angle = random.uniform(-1, 1) * d.rotation * .pi / 180
+        draw.size = 1 + random.uniform(-1, 1) * d.scale
+        draw.shear = random.uniform(-1, 1) * d.shear
+        draw.shiftX = random.uniform(-1, 1) * d.shift
+        draw.shiftY = random.uniform(-1, 1) * d.shift
         let g = Distortion.elasticGrid
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * g * g) { field in
-            // The elastic field at the grid's corners: (dx, dy) per control point, row-major.
-            for k in 0..<(2 * g * g) { field[k] = d.elastic > 0 ? random.uniform(-1, 1) * d.elastic : 0 }
-            let cellX = Float(cols - 1) / Float(g - 1), cellY = Float(rows - 1) / Float(g - 1)
-            for y in 0..<rows {
-                let py = Float(y) - centreY
-                // The elastic field along this row: its grid row and the weight between two grid rows.
-                let gy = Swift.min(Int(Float(y) / cellY), g - 2)
-                let fy = Float(y) / cellY - Float(gy)
-                for x in 0..<cols {
-                    let px = Float(x) - centreX
-                    var sx = centreX + m00 * px + m01 * py - shiftX
-                    var sy = centreY + m10 * px + m11 * py - shiftY
-                    if d.elastic > 0 {
-                        let gx = Swift.min(Int(Float(x) / cellX), g - 2)
-                        let fx = Float(x) / cellX - Float(gx)
-                        let c00 = 2 * (gy * g + gx), c01 = c00 + 2, c10 = c00 + 2 * g, c11 = c10 + 2
-                        let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
-                        sx += w00 * field[c00] + w01 * field[c01] + w10 * field[c10] + w11 * field[c11]
-                        sy += w00 * field[c00 + 1] + w01 * field[c01 + 1] + w10 * field[c10 + 1] + w11 * field[c11 + 1]
-                    }
-                    output[y * cols + x] = bilinear(source, rows: rows, cols: cols, x: sx, y: sy) / 255
+            if d.elastic > 0 {
+                for k in 0..<field.count { field[k] = random.uniform(-1, 1) * d.elastic }
+                draw.field = field
+            }
+            resample(source, rows: rows, cols: cols, into: output, draw)
+        }
+    }
+
+    /// Resamples `source` (rows x cols bytes) through `draw` into `output` (rows x cols values in
+    /// [0, 1]), bilinearly. Outside the source image is background (0).
+    static func resample(
+        _ source: UnsafePointer<UInt8>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>, _ draw: Draw
+    ) {
+        let cosine = cos(draw.angle) / draw.size, sine = sin(draw.angle) / draw.size
+        // M = [[cos, -sin], [sin, cos]] * [[1, shear], [0, 1]] / size
+        let m00 = cosine, m01 = cosine * draw.shear - sine
+        let m10 = sine, m11 = sine * draw.shear + cosine
+        let centreX = Float(cols - 1) / 2, centreY = Float(rows - 1) / 2
+        let g = Distortion.elasticGrid
+        let cellX = Float(cols - 1) / Float(g - 1), cellY = Float(rows - 1) / Float(g - 1)
+        for y in 0..<rows {
+            let py = Float(y) - centreY
+            // The elastic field along this row: its grid row and the weight between two grid rows.
+            let gy = Swift.min(Int(Float(y) / cellY), g - 2)
+            let fy = Float(y) / cellY - Float(gy)
+            for x in 0..<cols {
+                let px = Float(x) - centreX
+                var sx = centreX + m00 * px + m01 * py - draw.shiftX
+                var sy = centreY + m10 * px + m11 * py - draw.shiftY
+                if let field = draw.field {
+                    let gx = Swift.min(Int(Float(x) / cellX), g - 2)
+                    let fx = Float(x) / cellX - Float(gx)
+                    let c00 = 2 * (gy * g + gx), c01 = c00 + 2, c10 = c00 + 2 * g, c11 = c10 + 2
+                    let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
+                    sx += w00 * field[c00] + w01 * field[c01] + w10 * field[c10] + w11 * field[c11]
+                    sy += w00 * field[c00 + 1] + w01 * field[c01 + 1] + w10 * field[c10 + 1] + w11 * field[c11 + 1]
                 }
+                output[y * cols + x] = bilinear(source, rows: rows, cols: cols, x: sx, y: sy) / 255
             }
         }
     }

@@ -38,31 +38,43 @@ public struct Diagnostics: Sendable, Equatable {
     public static let ratioTooLarge: Float = 1e-1
     public static let ratioTooSmall: Float = 1e-5
 
-    /// Plain warnings, each with what to try; empty when every figure is in range.
+    /// Plain warnings, each with what to try; empty when every figure is in range. Each comes with
+    /// a kind ("dead 1", "ratio high 2") so a caller can say a thing once, not every epoch.
     /// `learningRate` is the epoch's rate and `baseRate` the --lr: a tiny ratio late in a falling
     /// schedule is the schedule's doing, not a fault.
-    public func warnings(epoch: Int, learningRate: Float, baseRate: Float) -> [String] {
-        var warnings: [String] = []
+    public func warnings(epoch: Int, learningRate: Float, baseRate: Float) -> [(kind: String, text: String)] {
+        var warnings: [(kind: String, text: String)] = []
         let smaller = TrainingError.suggestion(below: baseRate)
         if nonFinite {
             warnings.append(
-                "epoch \(epoch): NaN or infinite values in the weights, gradients or loss: the run has diverged; try a smaller learning rate, e.g. --lr \(smaller)"
-            )
+                (
+                    "non-finite",
+                    "epoch \(epoch): NaN or infinite values in the weights, gradients or loss: the run has diverged; try a smaller learning rate, e.g. --lr \(smaller)"
+                ))
         }
+        let mostlyDead = deadFraction.contains { $0 >= Diagnostics.mostlyDead }
         for (l, dead) in deadFraction.enumerated() where dead >= Diagnostics.mostlyDead {
             warnings.append(
-                "epoch \(epoch): \(Diagnostics.percent(dead)) of layer \(l + 1)'s units never fire on \(probeImages) \(probeSet) images (dead ReLUs): too large a step pushed them below zero for every input, and no gradient brings them back; try a smaller learning rate, e.g. --lr \(smaller)"
-            )
+                (
+                    "dead \(l + 1)",
+                    "epoch \(epoch): \(Diagnostics.percent(dead)) of layer \(l + 1)'s units never fire on \(probeImages) \(probeSet) images (dead ReLUs): too large a step pushed them below zero for every input, and no gradient brings them back; try a smaller learning rate, e.g. --lr \(smaller)"
+                ))
         }
         for (l, ratio) in updateRatio.enumerated() {
             if ratio > Diagnostics.ratioTooLarge || !ratio.isFinite {
                 warnings.append(
-                    "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): each step replaces a large part of the weights; try a smaller learning rate, e.g. --lr \(smaller)"
-                )
+                    (
+                        "ratio high \(l + 1)",
+                        "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): each step replaces a large part of the weights; try a smaller learning rate, e.g. --lr \(smaller)"
+                    ))
             } else if ratio < Diagnostics.ratioTooSmall && learningRate >= baseRate / 10 {
-                warnings.append(
-                    "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): the layer barely moves; try a larger learning rate, e.g. --lr \(TraceNumber.format(baseRate * 10))"
-                )
+                // With dead units upstream the step is small because no gradient gets through: the
+                // cure is a smaller rate (said above), not a larger one.
+                let text =
+                    mostlyDead
+                    ? "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): no gradient reaches it through the dead units; start again with a smaller learning rate, e.g. --lr \(smaller)"
+                    : "epoch \(epoch): layer \(l + 1)'s update-to-weight ratio is \(Diagnostics.scientific(ratio)) (healthy is about 1e-3): the layer barely moves; try a larger learning rate, e.g. --lr \(TraceNumber.format(baseRate * 10))"
+                warnings.append(("ratio low \(l + 1)", text))
             }
         }
         return warnings

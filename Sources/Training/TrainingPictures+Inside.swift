@@ -55,7 +55,9 @@ extension TrainingPictures {
             epochs.count > 1 ? epochs.first!...epochs.last! : 0...Swift.max(epochs.last ?? 1, 1)
         let layers = history.first?.diagnostics.updateRatio.count ?? 0
         let hiddenLayers = history.first?.diagnostics.deadFraction.count ?? 0
-        func log10Safe(_ value: Float) -> Float { value > 0 && value.isFinite ? log10(value) : .nan }
+        // A zero (no gradient at all, no step at all) is drawn at the floor 1e-8 rather than left out:
+        // it is the loudest sign of a dead network.
+        func log10Safe(_ value: Float) -> Float { value.isFinite ? log10(Swift.max(value, 1e-8)) : .nan }
         func plot(_ series: [LinePlot.Series], title: String, yLabel: String, yRange: ClosedRange<Float>? = nil)
             -> Canvas
         {
@@ -71,7 +73,7 @@ extension TrainingPictures {
                     .init(
                         name: "layer \(l + 1)", x: epochs,
                         y: history.map { Float($0.diagnostics.deadFraction[l] * 100) }, style: .lineAndPoints)
-                }, title: "dead units (never fire on the probe images)", yLabel: "percent", yRange: 0...100)
+                }, title: "dead units per hidden layer", yLabel: "percent", yRange: 0...100)
         let flat = history.flatMap { $0.diagnostics.updateRatio.map(log10Safe) }.filter { $0.isFinite }
         let ratioLow = Swift.min(flat.min() ?? -6, -5.5), ratioHigh = Swift.max(flat.max() ?? 0, -0.5)
         let ratio = plot(
@@ -84,13 +86,13 @@ extension TrainingPictures {
                 .init(
                     name: "warning limits", x: [xRange.lowerBound, xRange.upperBound], y: [-1, -1], color: Theme.wrong),
                 .init(name: "", x: [xRange.lowerBound, xRange.upperBound], y: [-5, -5], color: Theme.wrong),
-            ], title: "update-to-weight ratio per step", yLabel: "log10 |dW| / |W|", yRange: ratioLow...ratioHigh)
+            ], title: "update / weight per step (0 at -8)", yLabel: "log10 |dW| / |W|", yRange: ratioLow...ratioHigh)
         let gradient = plot(
             (0..<layers).map { l in
                 .init(
                     name: "layer \(l + 1)", x: epochs, y: history.map { log10Safe($0.diagnostics.gradientNorm[l]) },
                     style: .lineAndPoints)
-            }, title: "gradient norm per layer", yLabel: "log10 |dL/dW|")
+            }, title: "gradient norm per layer (0 at -8)", yLabel: "log10 |dL/dW|")
         let accuracy = plot(
             [
                 .init(

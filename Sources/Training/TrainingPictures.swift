@@ -8,17 +8,20 @@ import Render
 public enum TrainingPictures {
     /// Every first-layer hidden unit's incoming weights as a 28x28 map on one shared diverging
     /// scale (blue negative, red positive), with one colour bar.
-    public static func weights(_ network: Network, imageRows: Int, imageCols: Int, title: String) -> Canvas {
+    /// Ten or fewer maps (the 784-10 model's class templates) are drawn larger, in one row.
+    public static func weights(
+        _ network: Network, imageRows: Int, imageCols: Int, title: String, captions: [String]? = nil
+    ) -> Canvas {
         let w = network.weights(0)  // (784, hidden): column j is unit j's weights
         let maps = (0..<w.cols).map { j in (0..<w.rows).map { k in w[k, j] } }
         // A few extreme weights would wash every other map out to white: clip the scale at the
         // 99.9th percentile of |w| (the colour bar says so by its range).
         let magnitudes = maps.flatMap { $0 }.map(abs).sorted()
         let limit = magnitudes[Swift.min(magnitudes.count - 1, Int(Double(magnitudes.count) * 0.999))]
-        let columns = w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
+        let columns = w.cols <= 10 ? w.cols : w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
         return HeatMapGrid(
-            maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: 2,
-            title: title, limit: Swift.max(limit, 1e-6)
+            maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: w.cols <= 10 ? 4 : 2,
+            title: title, captions: captions, limit: Swift.max(limit, 1e-6)
         ).render()
     }
 

@@ -181,8 +181,8 @@ public final class TrainingRun {
         return record
     }
 
-    /// The diagnostics' warnings for the last epoch.
-    public var warnings: [String] {
+    /// The diagnostics' warnings for the last epoch, each with its kind.
+    public var warnings: [(kind: String, text: String)] {
         guard let last = history.last else { return [] }
         return last.diagnostics.warnings(
             epoch: last.epoch, learningRate: last.learningRate, baseRate: options.learningRate)

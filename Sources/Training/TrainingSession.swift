@@ -88,16 +88,14 @@ public enum TrainingSession {
             }
             let warnings = run.warnings
             if json {
-                Terminal.writeLines([record.json(warnings: warnings).text])
+                Terminal.writeLines([record.json(warnings: warnings.map(\.text)).text])
             } else {
                 Terminal.write(
                     (interactive ? "\r\u{1B}[2K" : "") + ProgressLine.epochSummary(record, epochs: epochs) + "\n")
             }
             // Each kind of warning once (the first epoch it appears), so a broken run is not buried.
-            for warning in warnings {
-                let kind = String(warning.drop { $0 != ":" })  // without "epoch N"
-                    .replacingOccurrences(of: #"[0-9][0-9.e+-]*%?"#, with: "#", options: .regularExpression)
-                if warned.insert(kind).inserted { Terminal.writeError("warning: " + warning) }
+            for warning in warnings where warned.insert(warning.kind).inserted {
+                Terminal.writeError("warning: " + warning.text)
             }
         }
 
@@ -170,7 +168,8 @@ public enum TrainingSession {
         try pictures.write(
             TrainingPictures.weights(
                 run.network, imageRows: rows, imageCols: cols,
-                title: "first-layer weights of \(shape): \(what1), one shared scale (red +, blue -)"),
+                title: "first-layer weights of \(shape): \(what1), one shared scale (red +, blue -)",
+                captions: linear ? names : nil),
             as: "weights.png")
         try pictures.write(
             TrainingPictures.weightsPerTile(

@@ -27,8 +27,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network: Network
-        do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
+        let network: Network, dataUse: DataUse?
+        do { (network, dataUse) = try ModelFile.loadWithDataUse(model) } catch { try failWithMessage(error.description) }
         let data: (test: DigitExamples, name: String, classNames: [String])
         do {
             data = try TrainingData.loadTest(kind: dataset, dataFlag: self.data)
@@ -52,13 +52,14 @@ struct EvalCommand: ParsableCommand {
                     ("dataset", .string(dataset.rawValue)), ("test_accuracy", .number(evaluation.accuracy)),
                     ("test_loss", .float(evaluation.meanLoss)),
                     ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
+                    ("data_use", dataUse.map { .string($0.summary) } ?? .null),
                 ]).text
             ])
         } else {
             Terminal.writeLines([
                 "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
                     + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
-            ])
+            ] + (dataUse.map { ["  the model file records: \($0.summary)"] } ?? []))
         }
     }
 }
