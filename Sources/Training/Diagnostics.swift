@@ -83,7 +83,9 @@ public struct Diagnostics: Sendable, Equatable {
     /// `dead 3.1%  upd/w 1.2e-03,8.0e-04  |g| 0.21,0.09` for the epoch line.
     public var summary: String {
         var parts: [String] = []
-        if !deadFraction.isEmpty { parts.append("dead " + deadFraction.map(Diagnostics.percent).joined(separator: ",")) }
+        if !deadFraction.isEmpty {
+            parts.append("dead " + deadFraction.map(Diagnostics.percent).joined(separator: ","))
+        }
         parts.append("upd/w " + updateRatio.map(Diagnostics.scientific).joined(separator: ","))
         parts.append("|g| " + gradientNorm.map(Diagnostics.scientific).joined(separator: ","))
         if nonFinite { parts.append("NaN/inf!") }

@@ -22,6 +22,8 @@ public struct DigitExplanation: Sendable {
         /// What the unit adds to the predicted class's logit: a_j · dlogit/da_j (exactly
         /// a_j · w2[j, predicted] with one hidden layer; its logit itself in a 784-10 model).
         public var towardPredicted: Float
+        /// w2[j, predicted], the weight that carries the unit to the predicted class (one hidden layer only).
+        public var weightToPredicted: Float?
     }
 
     public let imageRows: Int
@@ -48,7 +50,8 @@ public struct DigitExplanation: Sendable {
     /// Explains `network`'s answer for `input` (`imageRows` x `imageCols` values in [0, 1]),
     /// showing the `shownUnits` first-layer units that push hardest toward the predicted class.
     public init(network: Network, input: [Float], label: Int?, imageRows: Int, imageCols: Int, shownUnits: Int = 3) {
-        precondition(input.count == network.inputSize, "DigitExplanation: \(input.count) values for \(network.inputSize)")
+        precondition(
+            input.count == network.inputSize, "DigitExplanation: \(input.count) values for \(network.inputSize)")
         let L = network.layerCount
         self.input = input
         self.label = label
@@ -95,7 +98,7 @@ public struct DigitExplanation: Sendable {
         }
         let toward = L == 1 ? a[1] : zip(a[1], pull).map { $0 * $1 }
         let order = toward.indices.sorted { toward[$0] > toward[$1] }
-        let w0 = network.weights(0), b0 = network.bias(0)
+        let w0 = network.weights(0), b0 = network.bias(0), winner = predicted
         units = order.prefix(shownUnits).map { j in
             let weights = (0..<w0.rows).map { w0[$0, j] }
             var sum = 0.0
@@ -107,10 +110,13 @@ public struct DigitExplanation: Sendable {
             }
             return Unit(
                 index: j, weights: weights, products: products, sum: Float(sum), bias: b0[0, j],
-                z: Float(zs[0][j]), activation: Float(a[1][j]), towardPredicted: Float(toward[j]))
+                z: Float(zs[0][j]), activation: Float(a[1][j]), towardPredicted: Float(toward[j]),
+                weightToPredicted: L == 2 ? network.weights(1)[j, winner] : nil)
         }
         let wLast = network.weights(L - 1)
-        contributions = (0..<wLast.rows).map { j in (0..<wLast.cols).map { c in Float(a[L - 1][j] * Double(wLast[j, c])) } }
+        contributions = (0..<wLast.rows).map { j in
+            (0..<wLast.cols).map { c in Float(a[L - 1][j] * Double(wLast[j, c])) }
+        }
         outputBias = (0..<wLast.cols).map { network.bias(L - 1)[0, $0] }
         let forward = network.predict(Matrix(rows: 1, cols: input.count, values: input)).values
         forwardMismatch = zip(forward, logits).map { abs($0 - $1) }.max() ?? 0
@@ -130,7 +136,8 @@ public struct DigitExplanation: Sendable {
             "network \(layerSizes.map(String.init).joined(separator: "-")); input: \(input.filter { $0 > 0 }.count) of \(input.count) pixels have ink (x > 0)",
         ]
         if linear {
-            lines.append("no hidden layer: each class's logit is its template's dot product with the input, plus a bias")
+            lines.append(
+                "no hidden layer: each class's logit is its template's dot product with the input, plus a bias")
         } else {
             lines.append(
                 "hidden layer 1: \(hiddenFired) of \(firstLayer.count) units fired (ReLU(z) > 0); the \(units.count) pushing hardest toward \(classNames[p]):"
@@ -145,15 +152,16 @@ public struct DigitExplanation: Sendable {
                 line += " = logit"
             } else {
                 line += ", ReLU(z) = \(f(u.activation)); toward \(classNames[p]): \(f(u.towardPredicted))"
-                if layerSizes.count == 3 {
-                    line += " = \(f(u.activation)) * w2[\(u.index),\(p)] \(f(contributions[u.index][p] / Swift.max(u.activation, 1e-30)))"
+                if let weight = u.weightToPredicted {
+                    line += " = ReLU(z) * w2[\(u.index),\(p)] = \(f(u.activation)) * \(f(weight))"
                 }
             }
             lines.append(line)
         }
         let layer = layerSizes.count - 1
         lines.append(
-            "output layer (w\(layer)): logit[c] = sum over its \(contributions.count) inputs of a_j*w\(layer)[j,c] + b\(layer)[c]:")
+            "output layer (w\(layer)): logit[c] = sum over its \(contributions.count) inputs of a_j*w\(layer)[j,c] + b\(layer)[c]:"
+        )
         for c in 0..<logits.count {
             let column = contributions.map { $0[c] }
             let positive = column.filter { $0 > 0 }.reduce(0, +), negative = column.filter { $0 < 0 }.reduce(0, +)
@@ -184,11 +192,15 @@ public struct DigitExplanation: Sendable {
                                 ("unit", .integer(u.index)), ("sum", .float(u.sum)), ("bias", .float(u.bias)),
                                 ("z", .float(u.z)), ("activation", .float(u.activation)),
                                 ("toward_predicted", .float(u.towardPredicted)),
+                                ("weight_to_predicted", u.weightToPredicted.map(JSONValue.float) ?? .null),
                             ])
                         })
                 ),
                 ("output_bias", floats(outputBias)),
-                ("output_contribution_sums", floats((0..<logits.count).map { c in contributions.map { $0[c] }.reduce(0, +) })),
+                (
+                    "output_contribution_sums",
+                    floats((0..<logits.count).map { c in contributions.map { $0[c] }.reduce(0, +) })
+                ),
             ])
     }
 
@@ -218,16 +230,20 @@ public struct DigitExplanation: Sendable {
                 linear
                 ? "\(name): sum \(f(u.sum)) + bias \(f(u.bias)) = z \(f(u.z)) = logit (no hidden layer)"
                 : "\(name): sum \(f(u.sum)) + bias \(f(u.bias)) = z \(f(u.z)); ReLU(z) = \(f(u.activation)); pushes \(classNames[p]) by \(f(u.towardPredicted))"
-            rows.append(TrainingPictures.sideBySide([inputMap, weightMap, productMap], title: arithmetic, titleScale: 1))
+            rows.append(
+                TrainingPictures.sideBySide([inputMap, weightMap, productMap], title: arithmetic, titleScale: 1))
         }
         let barWidth = Swift.max(560, Swift.min(firstLayer.count * 4 + 120, 1400))
         let activations = BarChart(
             values: firstLayer,
-            labels: firstLayer.indices.map { firstLayer.count <= 16 || $0 % (firstLayer.count / 8) == 0 ? "\($0)" : "" },
+            labels: firstLayer.indices.map {
+                firstLayer.count <= 16 || $0 % (firstLayer.count / 8) == 0 ? "\($0)" : ""
+            },
             highlight: units.first?.index,
             title: linear
                 ? "logits (the layer's outputs)"
-                : "layer 1 activations: \(hiddenFired) of \(firstLayer.count) units fired", showValues: firstLayer.count <= 16,
+                : "layer 1 activations: \(hiddenFired) of \(firstLayer.count) units fired",
+            showValues: firstLayer.count <= 16,
             width: barWidth, height: 260, textScale: 1
         ).render()
         // The last layer's strongest inputs toward the predicted class, the rest summed, the bias, the logit.
@@ -280,7 +296,8 @@ enum AnnotatedValues {
         let colors = ColorMap.diverging(fitting: body)
         let left = Theme.margin + labelWidth
         for (c, label) in colLabels.enumerated() {
-            canvas.drawText(label, centerX: left + c * cellWidth + cellWidth / 2, y: top - cellHeight + 3, color: Theme.ink)
+            canvas.drawText(
+                label, centerX: left + c * cellWidth + cellWidth / 2, y: top - cellHeight + 3, color: Theme.ink)
         }
         for r in 0..<rows {
             let y = top + r * cellHeight

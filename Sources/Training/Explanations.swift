@@ -17,7 +17,8 @@ public enum Explanations {
         } catch { throw TrainingFailure("\(error)") }
         guard index < data.test.count else {
             throw TrainingFailure(
-                "--test-index \(index) is not a test image: \(data.name) has \(data.test.count) (0...\(data.test.count - 1))")
+                "--test-index \(index) is not a test image: \(data.name) has \(data.test.count) (0...\(data.test.count - 1))"
+            )
         }
         let network: Network
         do {
@@ -55,7 +56,8 @@ public enum Explanations {
         var pictures: PictureSet
         do { pictures = try PictureSet(folder: out) } catch { throw TrainingFailure(error.description) }
         let p = explanation.predicted
-        let title = "\(name)\(label.map { ", label \(classNames[$0])" } ?? ""): predicted \(classNames[p]) (p = \(String(format: "%.3f", Double(explanation.probabilities[p]))))"
+        let title =
+            "\(name)\(label.map { ", label \(classNames[$0])" } ?? ""): predicted \(classNames[p]) (p = \(String(format: "%.3f", Double(explanation.probabilities[p]))))"
         do {
             try pictures.write(explanation.picture(classNames: classNames, title: title), as: fileStem + ".png")
         } catch { throw TrainingFailure(error.description) }
@@ -67,7 +69,9 @@ public enum Explanations {
         }
         let traceNote =
             label == nil ? " (no label: the loss and gradients take the predicted class as the target)" : ""
-        return explanation.text(classNames: classNames, title: name) + ["picture \(picture)", "", "the recorded trace\(traceNote):"]
+        return explanation.text(classNames: classNames, title: name) + [
+            "picture \(picture)", "", "the recorded trace\(traceNote):",
+        ]
             + trace.text(classNames: classNames.contains { $0.count > 1 } ? classNames : nil)
     }
 }

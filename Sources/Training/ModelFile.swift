@@ -193,7 +193,9 @@ public enum ModelFile {
             guard bytes.count >= totalBytes else {
                 throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
             }
-            guard let decoded = try? JSONDecoder().decode(DataUse.self, from: Data(bytes[(parameterEnd + 4)..<totalBytes]))
+            guard
+                let decoded = try? JSONDecoder().decode(
+                    DataUse.self, from: Data(bytes[(parameterEnd + 4)..<totalBytes]))
             else { throw .invalidHeader(path: path, detail: "its data-use record is not readable") }
             dataUse = decoded
         }

@@ -73,7 +73,9 @@ public struct DataUse: Sendable, Equatable, Codable {
             + (augmentation.map { "; augmented (\($0))" } ?? "")
     }
 
-    func describe(_ range: Range<Int>) -> String { range.isEmpty ? "none" : "\(range.lowerBound)..<\(range.upperBound)" }
+    func describe(_ range: Range<Int>) -> String {
+        range.isEmpty ? "none" : "\(range.lowerBound)..<\(range.upperBound)"
+    }
 }
 
 extension DigitExamples {

@@ -82,7 +82,8 @@ extension TrainingPictures {
                     name: "layer \(l + 1)", x: epochs, y: history.map { log10Safe($0.diagnostics.updateRatio[l]) },
                     style: .lineAndPoints)
             } + [
-                .init(name: "healthy 1e-3", x: [xRange.lowerBound, xRange.upperBound], y: [-3, -3], color: Theme.correct),
+                .init(
+                    name: "healthy 1e-3", x: [xRange.lowerBound, xRange.upperBound], y: [-3, -3], color: Theme.correct),
                 .init(
                     name: "warning limits", x: [xRange.lowerBound, xRange.upperBound], y: [-1, -1], color: Theme.wrong),
                 .init(name: "", x: [xRange.lowerBound, xRange.upperBound], y: [-5, -5], color: Theme.wrong),

@@ -80,7 +80,9 @@ public enum TrainingSession {
                     progress: interactive
                         ? { progress, seconds in
                             Terminal.write(
-                                "\r" + ProgressLine.bar(epoch: epoch, epochs: epochs, progress: progress, seconds: seconds))
+                                "\r"
+                                    + ProgressLine.bar(
+                                        epoch: epoch, epochs: epochs, progress: progress, seconds: seconds))
                         } : nil)
             } catch {
                 if interactive { Terminal.write("\n") }
@@ -156,7 +158,8 @@ public enum TrainingSession {
     /// The run's pictures: weights (shared and per-tile scale), filmstrip, diagnostics, curves,
     /// predictions, mistakes, confusion matrix, and the augmentation grid when augmented.
     static func drawPictures(
-        run: TrainingRun, data: TrainingData, evaluation: Evaluation, mistakes: [Mistake], into pictures: inout PictureSet
+        run: TrainingRun, data: TrainingData, evaluation: Evaluation, mistakes: [Mistake],
+        into pictures: inout PictureSet
     ) throws(PNGError) {
         let names = data.classNames
         let what = data.kind == .mnist ? "digits" : "images"

@@ -20,7 +20,8 @@ struct HiddenLayers: ExpressibleByArgument, Sendable {
         }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         let sizes = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, sizes.count == parts.count, parts.count <= 8, sizes.allSatisfy({ (1...8192).contains($0) })
+        guard !parts.isEmpty, sizes.count == parts.count, parts.count <= 8,
+            sizes.allSatisfy({ (1...8192).contains($0) })
         else { return nil }
         self.sizes = sizes
     }

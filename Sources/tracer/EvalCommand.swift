@@ -28,7 +28,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let network: Network, dataUse: DataUse?
-        do { (network, dataUse) = try ModelFile.loadWithDataUse(model) } catch { try failWithMessage(error.description) }
+        do { (network, dataUse) = try ModelFile.loadWithDataUse(model) } catch {
+            try failWithMessage(error.description)
+        }
         let data: (test: DigitExamples, name: String, classNames: [String])
         do {
             data = try TrainingData.loadTest(kind: dataset, dataFlag: self.data)
@@ -56,10 +58,11 @@ struct EvalCommand: ParsableCommand {
                 ]).text
             ])
         } else {
-            Terminal.writeLines([
-                "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
-                    + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
-            ] + (dataUse.map { ["  the model file records: \($0.summary)"] } ?? []))
+            Terminal.writeLines(
+                [
+                    "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
+                        + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
+                ] + (dataUse.map { ["  the model file records: \($0.summary)"] } ?? []))
         }
     }
 }

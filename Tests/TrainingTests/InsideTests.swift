@@ -80,7 +80,9 @@ import Testing
         func rows(_ source: AugmentedDigits, _ indices: [Int32]) -> [[Float]] {
             var input = Matrix(rows: indices.count, cols: 36), target = Matrix(rows: indices.count, cols: 4)
             input.withMutableView { x in
-                target.withMutableView { t in indices.withUnsafeBufferPointer { source.fill(input: x, target: t, indices: $0) } }
+                target.withMutableView { t in
+                    indices.withUnsafeBufferPointer { source.fill(input: x, target: t, indices: $0) }
+                }
             }
             #expect(target.values.reduce(0, +) == Float(indices.count))  // one-hot
             return (0..<indices.count).map { input.row($0) }
@@ -92,7 +94,8 @@ import Testing
         #expect(rows(epoch1, [29, 0, 3])[2] == together[0])
         // Another epoch, or another seed, draws another distortion.
         #expect(rows(AugmentedDigits(base: examples, distortion: distortion, seed: 9, epoch: 2), [3])[0] != together[0])
-        #expect(rows(AugmentedDigits(base: examples, distortion: distortion, seed: 10, epoch: 1), [3])[0] != together[0])
+        #expect(
+            rows(AugmentedDigits(base: examples, distortion: distortion, seed: 10, epoch: 1), [3])[0] != together[0])
         // The distorted values stay in [0, 1].
         #expect(together.joined().allSatisfy { $0 >= 0 && $0 <= 1 })
     }
@@ -177,7 +180,8 @@ import Testing
         var late = healthy
         late.updateRatio = [1e-6, 1e-6]
         #expect(late.warnings(epoch: 20, learningRate: 0.001, baseRate: 0.1).isEmpty)
-        #expect(late.warnings(epoch: 2, learningRate: 0.1, baseRate: 0.1).map(\.kind) == ["ratio low 1", "ratio low 2"])
+        #expect(
+            late.warnings(epoch: 2, learningRate: 0.1, baseRate: 0.1).map(\.kind) == ["ratio low 1", "ratio low 2"])
         var broken = healthy
         broken.deadFraction = [0.9]
         broken.updateRatio = [0.5, 1e-3]
@@ -240,6 +244,7 @@ import Testing
         #expect(e.units.map(\.index) == Array(push.indices.sorted { push[$0] > push[$1] }.prefix(3)))
         for u in e.units {
             #expect(isClose(u.towardPredicted, push[u.index], absolute: 1e-5))
+            #expect(u.weightToPredicted == w2[u.index, p])
             #expect(u.products == (0..<36).map { x[$0] * w1[$0, u.index] })
             #expect(isClose(u.sum, u.products.reduce(0, +), absolute: 1e-5))
             #expect(isClose(u.z, u.sum + u.bias, absolute: 1e-5) && u.activation == Swift.max(0, u.z))
