@@ -35,7 +35,9 @@ public struct Filmstrip: Sendable {
 
     /// One row per unit, one column per frame; each row on its own symmetric scale (the largest
     /// |w| of that unit over all frames), so a map's growth out of the initial noise shows.
-    public func picture(title: String, unitName: (Int) -> String = { "unit \($0)" }) -> Canvas {
+    /// With `only`, just that frame's column, on the same scales: the frames a page can step through.
+    public func picture(title: String, unitName: (Int) -> String = { "unit \($0)" }, only: Int? = nil) -> Canvas {
+        let shown = only.map { [($0, frames[$0])] } ?? Array(frames.enumerated())
         let scale = 3, gap = 10
         let tileWidth = imageCols * scale, tileHeight = imageRows * scale
         let labelHeight = BitmapFont.textHeight() + 4
@@ -44,7 +46,7 @@ public struct Filmstrip: Sendable {
         let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
         let legend = "each row one unit on its own scale (red +, blue -, white 0); columns left to right in time"
         let top = Theme.margin + titleHeight + labelHeight + labelHeight
-        let gridWidth = frames.count * (tileWidth + gap)
+        let gridWidth = shown.count * (tileWidth + gap)
         let width = Swift.max(
             2 * Theme.margin + rowLabelWidth + gridWidth + scaleLabelWidth,
             Swift.max(BitmapFont.textWidth(title, scale: Theme.titleScale), BitmapFont.textWidth(legend))
@@ -54,7 +56,7 @@ public struct Filmstrip: Sendable {
         canvas.drawText(title, centerX: width / 2, y: Theme.margin, scale: Theme.titleScale, color: Theme.ink)
         canvas.drawText(legend, centerX: width / 2, y: Theme.margin + titleHeight, color: Theme.faintInk)
         let left = Theme.margin + rowLabelWidth
-        for (f, frame) in frames.enumerated() {
+        for (f, (_, frame)) in shown.enumerated() {
             canvas.drawText(
                 frame.label, centerX: left + f * (tileWidth + gap) + tileWidth / 2,
                 y: Theme.margin + titleHeight + labelHeight, color: Theme.ink)
@@ -64,7 +66,7 @@ public struct Filmstrip: Sendable {
             let limit = Swift.max(frames.map { $0.maps[u].map(abs).max() ?? 0 }.max() ?? 0, 1e-6)
             let colors = ColorMap.diverging(limit: limit)
             canvas.drawText(unitName(unit), x: Theme.margin, y: y + tileHeight / 2 - 4, color: Theme.ink)
-            for (f, frame) in frames.enumerated() {
+            for (f, (_, frame)) in shown.enumerated() {
                 let x = left + f * (tileWidth + gap)
                 canvas.drawMatrix(
                     frame.maps[u], rows: imageRows, cols: imageCols, x: x, y: y, cellWidth: scale, cellHeight: scale,

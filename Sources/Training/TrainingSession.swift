@@ -111,9 +111,11 @@ public enum TrainingSession {
                 throw TrainingFailure(error.description)
             }
         }
+        let framePaths: [String]
         do {
-            try drawPictures(run: run, data: data, evaluation: evaluation, mistakes: mistakes, into: &pictures)
-        } catch { throw TrainingFailure(error.description) }
+            framePaths = try drawPictures(
+                run: run, data: data, evaluation: evaluation, mistakes: mistakes, into: &pictures)
+        } catch { throw TrainingFailure("\(error)") }
 
         if let sample = settings.traceSample {
             let trace = SampleTrace(network: run.network, examples: data.test, index: sample)
@@ -135,7 +137,8 @@ public enum TrainingSession {
             Terminal.writeError(
                 "warning: test accuracy \(ProgressLine.percent(evaluation.accuracy)) is near chance; \(cause)")
         }
-        let files = pictures.written + (settings.save.map { [$0] } ?? [])
+        let saved = settings.save.map { [$0] } ?? []
+        let files = pictures.written + framePaths + saved
         if json {
             let summary = JSONValue.object([
                 ("summary", .bool(true)),
@@ -150,17 +153,20 @@ public enum TrainingSession {
         } else {
             Terminal.writeLines([
                 "test accuracy \(ProgressLine.percent(evaluation.accuracy)) (\(mistakes.count) of \(evaluation.predictions.count) misclassified; the test set scored once, after training)",
-                "wrote " + files.joined(separator: ", "),
+                "wrote "
+                    + (pictures.written + ["\(framePaths.count) filmstrip frames in \(settings.out)/filmstrip/"] + saved)
+                    .joined(separator: ", "),
             ])
         }
     }
 
     /// The run's pictures: weights (shared and per-tile scale), filmstrip, diagnostics, curves,
-    /// predictions, mistakes, confusion matrix, and the augmentation grid when augmented.
+    /// predictions, mistakes, confusion matrix, and the augmentation grid when augmented. Returns
+    /// the paths of the filmstrip's frames, written one by one into a `filmstrip` folder.
     static func drawPictures(
         run: TrainingRun, data: TrainingData, evaluation: Evaluation, mistakes: [Mistake],
         into pictures: inout PictureSet
-    ) throws(PNGError) {
+    ) throws -> [String] {
         let names = data.classNames
         let what = data.kind == .mnist ? "digits" : "images"
         let shape = run.network.layerSizes.map(String.init).joined(separator: "-")
@@ -183,6 +189,16 @@ public enum TrainingSession {
             run.filmstrip.picture(
                 title: "\(shape): \(linear ? "class templates" : "first-layer units") from initialisation to the end",
                 unitName: linear ? { "class \(names[$0])" } : { "unit \($0)" }), as: "filmstrip.png")
+        // The same frames one by one, for a page to step through: filmstrip/frame-01.png, ...
+        var frames = try PictureSet(folder: (pictures.folder as NSString).appendingPathComponent("filmstrip"))
+        let filmstrip = run.filmstrip
+        for f in filmstrip.frames.indices {
+            try frames.write(
+                filmstrip.picture(
+                    title: "\(shape), frame \(f + 1) of \(filmstrip.frames.count): \(filmstrip.frames[f].label)",
+                    unitName: linear ? { "class \(names[$0])" } : { "unit \($0)" }, only: f),
+                as: String(format: "frame-%02d.png", f + 1))
+        }
         try pictures.write(
             TrainingPictures.diagnostics(run.history, title: "\(data.name), \(shape): diagnostics per epoch"),
             as: "diagnostics.png")
@@ -210,5 +226,6 @@ public enum TrainingSession {
             TrainingPictures.curves(
                 run.history, title: "\(data.name), \(shape): loss and accuracy per epoch (validation split)"),
             as: "curves.png")
+        return frames.written
     }
 }
