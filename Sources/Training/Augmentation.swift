@@ -133,6 +133,10 @@ public struct AugmentedDigits: ExampleSource {
 
     /// Resamples `source` (rows x cols bytes) through `draw` into `output` (rows x cols values in
     /// [0, 1]), bilinearly. Outside the source image is background (0).
+    ///
+    /// The image is first copied as Float into a frame one pixel wider on every side (on the
+    /// stack), so every sample inside the frame reads its four neighbours without bounds checks
+    /// or byte conversions, and every sample outside it is background.
     static func resample(
         _ source: UnsafePointer<UInt8>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>, _ draw: Draw
     ) {
@@ -142,43 +146,47 @@ public struct AugmentedDigits: ExampleSource {
         let m10 = sine, m11 = sine * draw.shear + cosine
         let centreX = Float(cols - 1) / 2, centreY = Float(rows - 1) / 2
         let g = Distortion.elasticGrid
-        let cellX = Float(cols - 1) / Float(g - 1), cellY = Float(rows - 1) / Float(g - 1)
-        for y in 0..<rows {
-            let py = Float(y) - centreY
-            // The elastic field along this row: its grid row and the weight between two grid rows.
-            let gy = Swift.min(Int(Float(y) / cellY), g - 2)
-            let fy = Float(y) / cellY - Float(gy)
-            for x in 0..<cols {
-                let px = Float(x) - centreX
-                var sx = centreX + m00 * px + m01 * py - draw.shiftX
-                var sy = centreY + m10 * px + m11 * py - draw.shiftY
-                if let field = draw.field {
-                    let gx = Swift.min(Int(Float(x) / cellX), g - 2)
-                    let fx = Float(x) / cellX - Float(gx)
-                    let c00 = 2 * (gy * g + gx), c01 = c00 + 2, c10 = c00 + 2 * g, c11 = c10 + 2
-                    let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
-                    sx += w00 * field[c00] + w01 * field[c01] + w10 * field[c10] + w11 * field[c11]
-                    sy += w00 * field[c00 + 1] + w01 * field[c01 + 1] + w10 * field[c10 + 1] + w11 * field[c11 + 1]
+        let perCellX = Float(g - 1) / Float(cols - 1), perCellY = Float(g - 1) / Float(rows - 1)
+        let frameWidth = cols + 2, frameHeight = rows + 2
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: frameWidth * frameHeight) { frame in
+            let framed = frame.baseAddress!
+            framed.initialize(repeating: 0, count: frameWidth * frameHeight)
+            for y in 0..<rows {
+                for x in 0..<cols { framed[(y + 1) * frameWidth + x + 1] = Float(source[y * cols + x]) / 255 }
+            }
+            // Frame coordinates u = x + 1: a sample in [0, width - 1) has its four neighbours in the frame.
+            let uLimit = Float(frameWidth - 1), vLimit = Float(frameHeight - 1)
+            for y in 0..<rows {
+                let py = Float(y) - centreY
+                // The elastic field along this row: its grid row and the weight between two grid rows.
+                let gy = Swift.min(Int(Float(y) * perCellY), g - 2)
+                let fy = Float(y) * perCellY - Float(gy)
+                for x in 0..<cols {
+                    let px = Float(x) - centreX
+                    var u = centreX + m00 * px + m01 * py - draw.shiftX + 1
+                    var v = centreY + m10 * px + m11 * py - draw.shiftY + 1
+                    if let field = draw.field {
+                        let gx = Swift.min(Int(Float(x) * perCellX), g - 2)
+                        let fx = Float(x) * perCellX - Float(gx)
+                        let c00 = 2 * (gy * g + gx), c01 = c00 + 2, c10 = c00 + 2 * g, c11 = c10 + 2
+                        let w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy
+                        u += w00 * field[c00] + w01 * field[c01] + w10 * field[c10] + w11 * field[c11]
+                        v += w00 * field[c00 + 1] + w01 * field[c01 + 1] + w10 * field[c10 + 1] + w11 * field[c11 + 1]
+                    }
+                    // Also false for NaN, which keeps the Int conversions below in range.
+                    guard u >= 0 && v >= 0 && u < uLimit && v < vLimit else {
+                        output[y * cols + x] = 0
+                        continue
+                    }
+                    let i = Int(u), j = Int(v)  // floor: both are not negative
+                    let fx = u - Float(i), fy = v - Float(j)
+                    let p = framed + j * frameWidth + i
+                    let top = p[0] + fx * (p[1] - p[0])
+                    let bottom = p[frameWidth] + fx * (p[frameWidth + 1] - p[frameWidth])
+                    output[y * cols + x] = top + fy * (bottom - top)
                 }
-                output[y * cols + x] = bilinear(source, rows: rows, cols: cols, x: sx, y: sy) / 255
             }
         }
-    }
-
-    /// The bytes around (x, y) blended by distance; pixels outside the image count as 0.
-    @inline(__always)
-    static func bilinear(_ source: UnsafePointer<UInt8>, rows: Int, cols: Int, x: Float, y: Float) -> Float {
-        let x0f = x.rounded(.down), y0f = y.rounded(.down)
-        // Far outside (also NaN): background. Keeps the Int conversions below in range.
-        guard x0f > -2 && y0f > -2 && x0f < Float(cols) && y0f < Float(rows) else { return 0 }
-        let x0 = Int(x0f), y0 = Int(y0f)
-        let fx = x - x0f, fy = y - y0f
-        @inline(__always) func at(_ i: Int, _ j: Int) -> Float {
-            UInt(bitPattern: i) < UInt(cols) && UInt(bitPattern: j) < UInt(rows) ? Float(source[j * cols + i]) : 0
-        }
-        let top = at(x0, y0) + fx * (at(x0 + 1, y0) - at(x0, y0))
-        let bottom = at(x0, y0 + 1) + fx * (at(x0 + 1, y0 + 1) - at(x0, y0 + 1))
-        return top + fy * (bottom - top)
     }
 
     /// Image `example` distorted as epoch `epoch` would, as bytes (for the augmentation picture).
