@@ -1,10 +1,21 @@
 // Reading a whole data file into memory, gunzipping it (through zlib) when it starts with the gzip
-// magic bytes 1f 8b, whatever its name. Knows nothing of IDX; streaming huge files is left out.
+// magic bytes 1f 8b, whatever its name. Knows nothing of IDX: the caller says, from the first bytes
+// of the content, how long the content should be, and inflating stops soon after that (a gzip
+// bomb costs no more memory than a good file). Streaming huge files is left out.
 import CZlib
 import Foundation
+import SafeIO
 
 /// Whole-file reads of raw or gzip-compressed data. Every function throws `DatasetError`.
 public enum DataFile {
+    /// The most bytes any data file may hold, compressed or not, and the most its content may
+    /// decompress to (MNIST's largest file is 47 MB raw, 9.9 MB compressed).
+    public static let maximumBytes = 128 << 20
+
+    /// Content beyond the declared size that is still inflated, so that a little trailing data is
+    /// counted exactly; more than this is reported as "more than declared" without inflating it.
+    static let trailingSlack = 1 << 16
+
     /// True when `bytes` start with the gzip magic bytes 1f 8b.
     public static func isGzip(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
@@ -12,55 +23,50 @@ public enum DataFile {
 
     /// The content of the file at `path`: decompressed when it is gzip, as is otherwise.
     /// An empty file, or a gzip file that holds nothing, is `DatasetError.emptyFile`.
-    public static func readContents(atPath path: String) throws -> [UInt8] {
+    /// `declaredSize` gets the first bytes of the content (as many as there are so far) and
+    /// returns the size the content says it has, once it can tell (nil until then); it may throw
+    /// for a header that is wrong already. Content longer than that is not inflated further.
+    public static func readContents(
+        atPath path: String, declaredSize: ([UInt8]) throws -> Int? = { _ in nil }
+    ) throws -> [UInt8] {
         let bytes = try readBytes(atPath: path)
         if bytes.isEmpty { throw DatasetError.emptyFile(path: path) }
-        return try decompressIfGzip(bytes, path: path)
+        return try decompressIfGzip(bytes, path: path, declaredSize: declaredSize)
     }
 
     /// `bytes` gunzipped when they start with 1f 8b, unchanged otherwise. `path` names the source
-    /// in errors (a file or a URL).
-    public static func decompressIfGzip(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    /// in errors (a file or a URL); `declaredSize` is as for `readContents`.
+    public static func decompressIfGzip(
+        _ bytes: [UInt8], path: String, declaredSize: ([UInt8]) throws -> Int? = { _ in nil }
+    ) throws -> [UInt8] {
         guard isGzip(bytes) else { return bytes }
-        let content = try gunzip(bytes, path: path)
+        let content = try gunzip(bytes, path: path, declaredSize: declaredSize)
         if content.isEmpty { throw DatasetError.emptyFile(path: path) }
         return content
     }
 
-    /// The raw bytes of the file at `path`, read into one preallocated buffer.
+    /// The raw bytes of the regular file at `path` (at most `maximumBytes`). A folder, a named
+    /// pipe or a device is named as such, never read (and a pipe never waited on).
     public static func readBytes(atPath path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        if descriptor < 0 { throw DatasetError.unreadable(path: path, reason: systemReason()) }
-        defer { close(descriptor) }
-        var info = stat()
-        if fstat(descriptor, &info) != 0 { throw DatasetError.unreadable(path: path, reason: systemReason()) }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DatasetError.unreadable(path: path, reason: "it is a folder, not a file")
-        }
-        let size = Int(info.st_size)
-        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
-            initializedCount = 0
-            while initializedCount < size {
-                let got = read(descriptor, buffer.baseAddress! + initializedCount, size - initializedCount)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw DatasetError.unreadable(path: path, reason: systemReason())
-                }
-                if got == 0 { break }  // the file shrank while we read it: keep what is there
-                initializedCount += got
-            }
+        do { return try RegularFile.read(path, limit: maximumBytes) } catch {
+            throw DatasetError.unreadable(path: path, reason: error.reason)
         }
     }
 
-    /// Inflates a whole gzip stream (several members are allowed, one after another).
+    /// Inflates a gzip stream (several members are allowed, one after another), stopping with
+    /// `oversized` once the output passes what `declaredSize` allows (or `maximumBytes`).
     /// A stream that stops before its end marker and trailer is `truncated`; anything else that
     /// zlib rejects, or non-gzip bytes after the end, is `corruptGzip`.
-    static func gunzip(_ compressed: [UInt8], path: String) throws -> [UInt8] {
+    static func gunzip(
+        _ compressed: [UInt8], path: String, declaredSize: ([UInt8]) throws -> Int? = { _ in nil }
+    ) throws -> [UInt8] {
         guard compressed.count < Int(UInt32.max) else {
             throw DatasetError.corruptGzip(path: path, detail: "larger than 4 GiB, which this reader does not handle")
         }
         var output: [UInt8] = []
-        output.reserveCapacity(sizeHint(compressed))
+        output.reserveCapacity(min(sizeHint(compressed), maximumBytes))
+        var declared: Int?
+        var limit = maximumBytes
         let chunkSize = 1 << 18
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
@@ -82,6 +88,17 @@ public enum DataFile {
                 let status = inflate(&stream, Z_NO_FLUSH)
                 let produced = chunkSize - Int(stream.avail_out)
                 output.append(contentsOf: UnsafeBufferPointer(start: chunk, count: produced))
+                if declared == nil, produced > 0, let size = try declaredSize(output) {
+                    declared = size
+                    limit = min(size + trailingSlack, maximumBytes)
+                    output.reserveCapacity(min(size, maximumBytes))
+                }
+                if output.count > limit {
+                    throw DatasetError.oversized(
+                        path: path,
+                        detail: declared.map { "its content is longer than the \($0) bytes its header declares" }
+                            ?? "it decompresses to more than \(maximumBytes) bytes")
+                }
                 let consumed = input.count - Int(stream.avail_in)
                 switch status {
                 case Z_OK:

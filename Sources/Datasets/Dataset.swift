@@ -54,9 +54,8 @@ public struct Dataset: Sendable {
     ) throws -> LabeledImages {
         let imagesPath = try path(of: images, kind: kind, in: folder)
         let labelsPath = try path(of: labels, kind: kind, in: folder)
-        let parsed = try IDX.parseImages(DataFile.readContents(atPath: imagesPath), path: imagesPath)
-        let labelBytes = try IDX.parseLabels(
-            DataFile.readContents(atPath: labelsPath), path: labelsPath, classCount: classCount)
+        let parsed = try IDX.readImages(atPath: imagesPath)
+        let labelBytes = try IDX.readLabels(atPath: labelsPath, classCount: classCount)
         guard labelBytes.count == parsed.count else {
             throw DatasetError.countMismatch(
                 imagesPath: imagesPath, imageCount: parsed.count, labelsPath: labelsPath, labelCount: labelBytes.count)

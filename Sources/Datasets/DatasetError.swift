@@ -21,6 +21,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case badHeader(path: String, detail: String)
     /// The IDX payload is longer than its header says.
     case trailingData(path: String, extraBytes: Int)
+    /// The content is far larger than declared or allowed (a gzip bomb, a huge header): reading
+    /// stopped there.
+    case oversized(path: String, detail: String)
     /// A label is outside `0..<classCount`.
     case labelOutOfRange(path: String, index: Int, label: UInt8, classCount: Int)
     /// An image file and its label file disagree on how many items they hold.
@@ -56,6 +59,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case .trailingData(let path, let extraBytes):
             let amount = extraBytes == 1 ? "1 byte" : "\(extraBytes) bytes"
             return "\(path) has \(amount) of trailing data after the IDX payload: replace it with a good copy"
+        case .oversized(let path, let detail):
+            return "\(path) is not a usable data file (\(detail)); reading stopped there: replace it with a good copy"
         case .labelOutOfRange(let path, let index, let label, let classCount):
             return "\(path) has label \(label) at index \(index), outside 0...\(classCount - 1): "
                 + "is it the label file of this dataset?"

@@ -1,6 +1,8 @@
-// `tracer download`'s engine: fetch each of the four files from a list of mirrors, check the MD5 of
-// its decompressed content, then write it atomically. No resuming of partial downloads, no progress bar.
+// `tracer download`'s engine: fetch each of the four files from a list of mirrors, streaming it to a
+// temporary file with a size cap, check the MD5 of its decompressed content, then rename it into
+// place. No resuming of partial downloads, no progress bar.
 import Foundation
+import SafeIO
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -33,11 +35,23 @@ public struct Downloader: Sendable {
     /// Seconds a request may wait for the next bytes before it counts as failed.
     public let timeout: TimeInterval
 
+    /// The most bytes a response body may have: a larger one (an endless body) is cut off there
+    /// and counts as failed. The largest file of either dataset is 47 MB uncompressed.
+    public let maximumBodyBytes: Int
+
+    /// The default `maximumBodyBytes`: 64 MiB. URLSession may hold a few times what has arrived
+    /// but not yet been handed on, so the cap also bounds the memory a download takes.
+    public static let defaultMaximumBodyBytes = 64 << 20
+
     /// `mirrors` nil means `kind.standardMirrors`; a user's `--mirror` passes a one-element list.
-    public init(kind: DatasetKind = .mnist, mirrors: [URL]? = nil, timeout: TimeInterval = 30) {
+    public init(
+        kind: DatasetKind = .mnist, mirrors: [URL]? = nil, timeout: TimeInterval = 30,
+        maximumBodyBytes: Int = Downloader.defaultMaximumBodyBytes
+    ) {
         self.kind = kind
         self.mirrors = mirrors ?? kind.standardMirrors
         self.timeout = timeout
+        self.maximumBodyBytes = maximumBodyBytes
     }
 
     /// Makes sure all four files are in `folder` (created if needed) with the right content.
@@ -64,8 +78,12 @@ public struct Downloader: Sendable {
         // A valid copy already there wins; an invalid one is replaced below.
         var staleCopy: String?
         if let existing = file.existingPath(in: folder) {
+            // A pipe, device or folder under the file's name is not ours to replace or delete.
+            do { _ = try RegularFile.size(existing) } catch {
+                throw DatasetError.cannotWrite(path: existing, reason: error.reason + "; move it away first")
+            }
             do {
-                let actual = MD5.hex(of: try DataFile.readContents(atPath: existing))
+                let actual = MD5.hex(of: try IDX.readAnyContents(atPath: existing))
                 if actual == expected {
                     progress("\(existing): already present, checksum ok")
                     return .alreadyPresent(path: existing)
@@ -82,22 +100,13 @@ public struct Downloader: Sendable {
             let url = mirror.appendingPathComponent(file.gzipName)
             progress("fetching \(url.absoluteString)")
             do {
-                let body = try fetch(url)
-                let content = try DataFile.decompressIfGzip(body, path: url.absoluteString)
-                let actual = MD5.hex(of: content)
-                guard actual == expected else {
-                    throw DatasetError.checksumMismatch(source: url.absoluteString, expected: expected, actual: actual)
-                }
-                // Keep what was sent: compressed when it came compressed.
-                let name = DataFile.isGzip(body) ? file.gzipName : file.rawName
-                let destination = folder.appendingPathComponent(name).path
-                try writeAtomically(body, to: destination)
-                if let staleCopy, staleCopy != destination {
+                let destination = try fetchVerified(url, file: file, expectedMD5: expected, into: folder)
+                if let staleCopy, staleCopy != destination.path {
                     // The stale copy would shadow the new one (or confuse a reader): it is known bad.
                     try? FileManager.default.removeItem(atPath: staleCopy)
                 }
-                progress("\(destination): downloaded \(body.count) bytes, checksum ok")
-                return .downloaded(path: destination, source: url, bytes: body.count)
+                progress("\(destination.path): downloaded \(destination.bytes) bytes, checksum ok")
+                return .downloaded(path: destination.path, source: url, bytes: destination.bytes)
             } catch let error as DatasetError {
                 progress("  failed: \(Self.shortReason(error))")
                 failures.append(error)
@@ -107,79 +116,89 @@ public struct Downloader: Sendable {
         throw DatasetError.allMirrorsFailed(file: file.gzipName, attempts: failures.map(Self.shortReason))
     }
 
-    /// The body of a `GET url`, or `DatasetError.network` naming the URL and the reason.
+    /// Streams `url` to a temporary file in `folder`, checks the MD5 of its content, and renames it
+    /// to the file's `.gz` name (its raw name when the body came uncompressed). Nothing is left
+    /// behind when any step fails, or when the process is interrupted.
+    private func fetchVerified(
+        _ url: URL, file: DatasetFile, expectedMD5: String, into folder: URL
+    ) throws -> (path: String, bytes: Int) {
+        let gzipPath = folder.appendingPathComponent(file.gzipName).path
+        let temporary: String
+        do { temporary = try AtomicFile.beginTemporary(for: gzipPath) } catch {
+            throw DatasetError.cannotWrite(path: error.path, reason: error.reason)
+        }
+        defer { AtomicFile.abandon(temporary) }
+        let bytes = try fetch(url, to: temporary)
+        let body = try DataFile.readBytes(atPath: temporary)
+        let content = try DataFile.decompressIfGzip(body, path: url.absoluteString) {
+            try IDX.declaredSizeOfAnyKind($0, path: url.absoluteString)
+        }
+        let actual = MD5.hex(of: content)
+        guard actual == expectedMD5 else {
+            throw DatasetError.checksumMismatch(source: url.absoluteString, expected: expectedMD5, actual: actual)
+        }
+        // Keep what was sent: compressed when it came compressed.
+        let destination = DataFile.isGzip(body) ? gzipPath : folder.appendingPathComponent(file.rawName).path
+        do { try AtomicFile.commit(temporary, to: destination) } catch {
+            throw DatasetError.cannotWrite(path: error.path, reason: error.reason)
+        }
+        return (destination, bytes)
+    }
+
+    /// The body of a `GET url` in memory (at most `maximumBodyBytes`), or `DatasetError.network`
+    /// naming the URL and the reason.
     public func fetch(_ url: URL) throws -> [UInt8] {
+        let temporary = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "neuraltracer-fetch-\(getpid())-\(UUID().uuidString)")
+        TemporaryFiles.register(temporary)
+        defer { AtomicFile.abandon(temporary) }
+        _ = try fetch(url, to: temporary)
+        return try DataFile.readBytes(atPath: temporary)
+    }
+
+    /// Streams the body of a `GET url` into a new file at `path` and returns its size. Each piece
+    /// is written as it arrives; the transfer is watched from here and cancelled once more than
+    /// `maximumBodyBytes` have come (an endless body), so neither memory nor disk fills up.
+    func fetch(_ url: URL, to path: String) throws -> Int {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
+        defer { close(descriptor) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = max(timeout, 600)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-
-        let result = FetchResult()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: URLRequest(url: url)) { data, response, error in
-            result.store(data: data, response: response, error: error)
-            done.signal()
-        }
+        let transfer = StreamingTransfer(descriptor: descriptor, limit: maximumBodyBytes)
+        let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        let task = session.dataTask(with: URLRequest(url: url))
         task.resume()
-        done.wait()
-
-        let (data, response, error) = result.load()
-        if let error {
-            throw DatasetError.network(url: url.absoluteString, reason: networkReason(error, url: url))
+        while transfer.done.wait(timeout: .now() + .milliseconds(10)) == .timedOut {
+            if task.countOfBytesReceived > Int64(maximumBodyBytes) || transfer.stopped {
+                task.cancel()
+                _ = transfer.done.wait(timeout: .now() + .seconds(10))
+                break
+            }
         }
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+        let (received, writeFailure, error) = transfer.outcome()
+        if let writeFailure { throw DatasetError.cannotWrite(path: path, reason: writeFailure) }
+        if received > maximumBodyBytes || task.countOfBytesReceived > Int64(maximumBodyBytes) {
+            throw DatasetError.network(
+                url: url.absoluteString,
+                reason: "the body is larger than \(maximumBodyBytes) bytes, more than any file of this dataset; stopped there")
+        }
+        if let http = task.response as? HTTPURLResponse, http.statusCode != 200 {
             let text = HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
             throw DatasetError.network(
                 url: url.absoluteString, reason: "the server answered HTTP \(http.statusCode) \(text)")
         }
-        guard let data, !data.isEmpty else {
+        if let error {
+            throw DatasetError.network(url: url.absoluteString, reason: networkReason(error, url: url))
+        }
+        guard received > 0 else {
             throw DatasetError.network(url: url.absoluteString, reason: "the server sent an empty body")
         }
-        return [UInt8](data)
-    }
-
-    /// Writes `bytes` to a hidden temporary file next to `path`, flushes it, and renames it onto
-    /// `path`, so a reader sees the old file or the whole new one, never half of it.
-    func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        Downloader.removeAbandonedPartials(of: name, in: folder)
-        let temporary = (folder as NSString).appendingPathComponent(".\(name).partial-\(getpid())")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if descriptor < 0 { throw DatasetError.cannotWrite(path: temporary, reason: systemReason()) }
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = systemReason()
-                    return
-                }
-                written += count
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = systemReason() }
-        if close(descriptor) != 0, failure == nil { failure = systemReason() }
-        if failure == nil, rename(temporary, path) != 0 { failure = systemReason() }
-        if let failure {
-            unlink(temporary)
-            throw DatasetError.cannotWrite(path: path, reason: failure)
-        }
-    }
-
-    /// Deletes `.NAME.partial-PID` files left in `folder` by downloads that were killed between
-    /// writing and renaming: those whose process no longer exists. A running download's file stays.
-    static func removeAbandonedPartials(of name: String, in folder: String) {
-        let prefix = ".\(name).partial-"
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for entry in entries where entry.hasPrefix(prefix) {
-            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink((folder as NSString).appendingPathComponent(entry)) }
-        }
+        if fsync(descriptor) != 0 { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
+        return received
     }
 
     /// One mirror's failure in a few words, for the list in `allMirrorsFailed`.
@@ -212,23 +231,60 @@ public struct Downloader: Sendable {
     }
 }
 
-/// The completion handler's results, handed from URLSession's queue to the waiting caller.
-private final class FetchResult: @unchecked Sendable {
+/// A data task's delegate: writes each piece of the body to `descriptor` as it arrives, stops
+/// at an HTTP error status, past `limit` bytes or on a failed write, and signals `done` at the end.
+private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    private let descriptor: Int32
+    private let limit: Int
     private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
+    private var received = 0
+    private var writeFailure: String?
     private var error: Error?
 
-    func store(data: Data?, response: URLResponse?, error: Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        (self.data, self.response, self.error) = (data, response, error)
+    init(descriptor: Int32, limit: Int) {
+        self.descriptor = descriptor
+        self.limit = limit
     }
 
-    func load() -> (Data?, URLResponse?, Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
+    /// True once the body is past the limit or could not be written: the watcher cancels.
+    var stopped: Bool { lock.withLock { received > limit || writeFailure != nil } }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        let ok = (response as? HTTPURLResponse).map { $0.statusCode == 200 } ?? true
+        completionHandler(ok ? .allow : .cancel)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.withLock {
+            guard received <= limit, writeFailure == nil else { return }
+            received += data.count
+            guard received <= limit else { return }
+            data.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        writeFailure = systemReason()
+                        return
+                    }
+                    written += count
+                }
+            }
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.withLock { self.error = error }
+        done.signal()
+    }
+
+    func outcome() -> (received: Int, writeFailure: String?, error: Error?) {
+        lock.withLock { (received, writeFailure, error) }
     }
 }
 

@@ -3,6 +3,7 @@
 // typed accessors below check each field as a lesson asks for it, with file and line in errors.
 import Foundation
 import NeuralCore
+import SafeIO
 import Yams
 
 /// A problem with a lesson file, with enough to find and fix it: the file, the line where known,
@@ -21,12 +22,27 @@ public struct LessonError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     /// One line: "lessons/06-dot-product.md:7: field 'pixels': expected 9 numbers, found 8".
+    /// Control characters from the file (a NUL, a line break in a title) are shown escaped, so
+    /// the message stays one line whatever the file holds.
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
         if let field { text += "field '\(field)': " }
-        return text + problem
+        return LessonError.oneLine(text + problem)
+    }
+
+    /// `text` with every control character written as `\u{…}`.
+    static func oneLine(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if LessonFile.isControl(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 
@@ -54,13 +70,13 @@ public struct LessonFile: Sendable {
             throw LessonError(
                 file: path, problem: "the file name must start with the lesson number, as in 06-dot-product.md")
         }
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw LessonError(
-                file: path,
-                problem: "cannot read the file (\(error.localizedDescription)); check that it exists and is UTF-8 text")
+        // Only a regular file of sensible size (a named pipe is reported, never waited on).
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(url.path, limit: LessonFile.maximumBytes) } catch {
+            throw LessonError(file: path, problem: "cannot read the file (\(error.reason))")
+        }
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw LessonError(file: path, problem: "the file is not UTF-8 text")
         }
         try self.init(text: text, path: path, number: number, slug: name)
     }
@@ -78,6 +94,7 @@ public struct LessonFile: Sendable {
         guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
             throw LessonError(file: path, problem: "the front matter block has no closing '---' line")
         }
+        try LessonFile.checkBeforeParsing(lines, frontMatterEnd: end, file: path)
         let yaml = lines[1..<end].joined(separator: "\n")
         let root: Node?
         do {
@@ -91,6 +108,7 @@ public struct LessonFile: Sendable {
             throw LessonError(
                 file: path, line: 2, problem: "the front matter must be a mapping of 'field: value' lines")
         }
+        try LessonFile.rejectDuplicateKeys(root, file: path, lineOffset: 1)
         inputs = LessonField(node: root, path: "", file: path, lineOffset: 1)
         title = try inputs["title"].string()
 
@@ -118,6 +136,114 @@ public struct LessonFile: Sendable {
             throw LessonError(file: path, problem: "missing narrative section '## \(heading)' in the body")
         }
         return found.lines
+    }
+
+    /// The largest lesson file read (the shipped ones are a few kilobytes).
+    static let maximumBytes = 1 << 20
+    /// The deepest nesting of lists and mappings accepted in the front matter; lessons need 3.
+    static let maximumDepth = 32
+
+    /// Checks that the YAML parser can be given the front matter safely: no control characters
+    /// anywhere in the file (a NUL would cut the text short), and no nesting deeper than
+    /// `maximumDepth` (the parser recurses once per level, and thousands of `[` overflow its stack).
+    /// The depth counted is an upper bound: open brackets outside quotes and comments, plus the
+    /// indentation and the `- ` markers that start the line.
+    static func checkBeforeParsing(_ lines: [String], frontMatterEnd end: Int, file: String) throws {
+        for (index, line) in lines.enumerated() {
+            if let bad = line.unicodeScalars.first(where: { isControl($0) && $0 != "\t" }) {
+                throw LessonError(
+                    file: file, line: index + 1,
+                    problem: "contains the control character U+\(String(format: "%04X", bad.value)); remove it")
+            }
+        }
+        var flowDepth = 0
+        for index in 1..<end {
+            let line = Array(lines[index].unicodeScalars)
+            var column = 0
+            var blockDepth = 0
+            while column < line.count, line[column] == " " {
+                column += 1
+                blockDepth += 1
+            }
+            while column + 1 < line.count, line[column] == "-" || line[column] == "?", line[column + 1] == " " {
+                column += 2
+                blockDepth += 2
+            }
+            var quote: Unicode.Scalar?
+            var previous: Unicode.Scalar = " "
+            while column < line.count {
+                let scalar = line[column]
+                if let open = quote {
+                    if scalar == open { quote = nil }
+                } else if scalar == "\"" || scalar == "'" {
+                    quote = scalar
+                } else if scalar == "#" && (previous == " " || previous == "\t") {
+                    break
+                } else if scalar == "[" || scalar == "{" {
+                    flowDepth += 1
+                } else if scalar == "]" || scalar == "}" {
+                    flowDepth = max(0, flowDepth - 1)
+                }
+                previous = scalar
+                column += 1
+            }
+            if flowDepth + blockDepth / 2 > maximumDepth {
+                throw LessonError(
+                    file: file, line: index + 1,
+                    problem: "the front matter nests lists or mappings more than \(maximumDepth) deep; "
+                        + "a lesson's inputs need only a few levels")
+            }
+        }
+    }
+
+    /// A control character: C0 (tab and line ends included), DEL, or C1.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The most values the front matter may hold once aliases (`*name`) are expanded; lessons
+    /// need a few hundred. Without a bound, ten aliases of ten aliases of... are a billion values.
+    static let maximumValues = 100_000
+
+    /// A key written twice in one mapping would otherwise let one value win without a word. The
+    /// walk also bounds what aliases can build: at most `maximumValues` values, `maximumDepth` deep.
+    static func rejectDuplicateKeys(_ root: Node, file: String, lineOffset: Int) throws {
+        var budget = maximumValues
+        try rejectDuplicateKeys(root, file: file, lineOffset: lineOffset, depth: 0, budget: &budget)
+    }
+
+    private static func rejectDuplicateKeys(
+        _ node: Node, file: String, lineOffset: Int, depth: Int, budget: inout Int
+    ) throws {
+        budget -= 1
+        guard budget >= 0, depth <= maximumDepth else {
+            throw LessonError(
+                file: file, line: node.mark.map { $0.line + lineOffset },
+                problem: budget < 0
+                    ? "the front matter holds more than \(maximumValues) values once its aliases are expanded"
+                    : "the front matter nests lists or mappings more than \(maximumDepth) deep (through aliases)")
+        }
+        switch node {
+        case .scalar:
+            return
+        case .sequence(let sequence):
+            for item in sequence {
+                try rejectDuplicateKeys(item, file: file, lineOffset: lineOffset, depth: depth + 1, budget: &budget)
+            }
+        case .mapping(let mapping):
+            var seen: [String: Int] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? "\(key)"
+                let line = key.mark.map { $0.line + lineOffset } ?? 0
+                if let first = seen[name] {
+                    throw LessonError(
+                        file: file, line: line,
+                        problem: "the key '\(name)' is given twice in the same mapping (first on line \(first)); keep one")
+                }
+                seen[name] = line
+                try rejectDuplicateKeys(value, file: file, lineOffset: lineOffset, depth: depth + 1, budget: &budget)
+            }
+        }
     }
 
     /// 6 for "06-dot-product", nil when the name does not start with digits and a dash.
@@ -189,11 +315,21 @@ public struct LessonField: @unchecked Sendable {
         }
     }
 
-    /// A finite number.
+    /// The largest magnitude a lesson number may have. Lessons multiply, square and sum their
+    /// inputs; within this bound everything they derive stays finite as a Float (3.4e38).
+    public static let largestNumber: Float = 1e6
+
+    /// A number, finite as a Float and at most `largestNumber` in size (1e308 is finite as a
+    /// Double but not as a Float; 3e38 is a Float whose square is not).
     public func number() throws -> Float {
         let node = try present()
         guard case .scalar = node, let value = node.float, value.isFinite else {
             throw error("expected a number, found \(describe(node))")
+        }
+        let limit = LessonField.largestNumber
+        guard abs(value) <= Double(limit) else {
+            throw error(
+                "expected a number from -\(TraceNumber.format(limit)) to \(TraceNumber.format(limit)), found \(describe(node))")
         }
         return Float(value)
     }
@@ -222,9 +358,13 @@ public struct LessonField: @unchecked Sendable {
         return integer
     }
 
+    /// One line of text (a line break or NUL written as an escape in quotes is refused too).
     public func string() throws -> String {
         let node = try present()
         guard case .scalar(let scalar) = node else { throw error("expected text, found \(describe(node))") }
+        if let bad = scalar.string.unicodeScalars.first(where: LessonFile.isControl) {
+            throw error("expected one line of text, found the control character U+\(String(format: "%04X", bad.value))")
+        }
         return scalar.string
     }
 

@@ -3,19 +3,36 @@
 import Datasets
 import Foundation
 import NeuralCore
+import SafeIO
 
 /// What every lesson is: code that reads its inputs from its file and logs what the core computes.
 protocol Lesson {
     static func run(_ log: LessonLog, context: LessonContext) throws
 }
 
-/// The lesson code for each number, in the order of the course.
-let lessonCode: [Int: any Lesson.Type] = [
-    1: Lesson01Function.self, 2: Lesson02Neuron.self, 3: Lesson03LinearStaysLinear.self, 4: Lesson04ReLU.self,
-    5: Lesson05Flattening.self, 6: Lesson06DotProduct.self, 7: Lesson07LayerAndLoss.self,
-    8: Lesson08GradientByNudging.self, 9: Lesson09Backpropagation.self, 10: Lesson10GradientDescent.self,
-    11: Lesson11MiniBatches.self, 12: Lesson12UniversalApproximation.self, 13: Lesson13MNIST.self,
-]
+/// The lesson code for each number, in the order of the course (a function, not a global
+/// dictionary: metatypes are not Sendable, and nothing here needs to be stored).
+func lessonCode(_ number: Int) -> (any Lesson.Type)? {
+    switch number {
+    case 1: return Lesson01Function.self
+    case 2: return Lesson02Neuron.self
+    case 3: return Lesson03LinearStaysLinear.self
+    case 4: return Lesson04ReLU.self
+    case 5: return Lesson05Flattening.self
+    case 6: return Lesson06DotProduct.self
+    case 7: return Lesson07LayerAndLoss.self
+    case 8: return Lesson08GradientByNudging.self
+    case 9: return Lesson09Backpropagation.self
+    case 10: return Lesson10GradientDescent.self
+    case 11: return Lesson11MiniBatches.self
+    case 12: return Lesson12UniversalApproximation.self
+    case 13: return Lesson13MNIST.self
+    default: return nil
+    }
+}
+
+/// The number of the last lesson that has code.
+let lastLessonNumber = 13
 
 /// Where a lesson run finds things outside its own file.
 public struct LessonContext: Sendable {
@@ -67,6 +84,17 @@ public struct LessonCatalog: Sendable {
     }
 
     public var numbers: [Int] { files.map(\.number) }
+
+    /// `numbers`, or an error when the folder holds no numbered lesson file at all (running or
+    /// listing "every lesson" of it would otherwise do nothing and look like success).
+    public func someNumbers() throws -> [Int] {
+        guard !files.isEmpty else {
+            throw LessonError(
+                file: directory.path,
+                problem: "no lesson files here (names like 06-dot-product.md); pass --lessons-dir DIR")
+        }
+        return numbers
+    }
 
     /// Reads and parses lesson `number`'s file.
     public func file(_ number: Int) throws -> LessonFile {
@@ -122,10 +150,10 @@ public enum LessonRunner {
     /// Runs lesson `number` and returns its trace (nothing is written).
     public static func run(_ number: Int, context: LessonContext) throws -> LessonTrace {
         let file = try context.catalog.file(number)
-        guard let code = lessonCode[number] else {
+        guard let code = lessonCode(number) else {
             throw LessonError(
                 file: file.path,
-                problem: "no lesson code for number \(number); lessons 1-\(lessonCode.keys.max()!) exist")
+                problem: "no lesson code for number \(number); lessons 1-\(lastLessonNumber) exist")
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)
@@ -134,7 +162,7 @@ public enum LessonRunner {
 
     /// The title of every lesson file, for `tracer list` (a malformed file throws).
     public static func titles(context: LessonContext) throws -> [(number: Int, slug: String, title: String)] {
-        try context.catalog.numbers.map { number in
+        try context.catalog.someNumbers().map { number in
             let file = try context.catalog.file(number)
             return (number, file.slug, file.title)
         }
@@ -152,20 +180,33 @@ public enum LessonRunner {
                 file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
-        try writeAtomically(TraceJSON.render(trace), to: folder.appendingPathComponent("trace.jsonl"))
+        try writeAtomically(jsonLines(trace), to: folder.appendingPathComponent("trace.jsonl"))
         for (name, picture) in trace.pictures where LessonPictures.available {
             try LessonPictures.write(picture, to: folder.appendingPathComponent(name))
         }
         return folder
     }
 
-    /// Writes to a temporary name beside `url`, then renames it over `url`.
+    /// The trace as JSON lines; a lesson that recorded no step (lesson 13 without MNIST) gives one
+    /// object that says it was skipped and why, so a reader of the JSON is not left with nothing.
+    public static func jsonLines(_ trace: LessonTrace) -> String {
+        guard trace.steps.isEmpty else { return TraceJSON.render(trace) }
+        let notes = trace.entries.compactMap { entry -> String? in
+            if case .note(let text, _) = entry { return text }
+            return nil
+        }
+        let reason = notes.isEmpty ? "the lesson recorded no steps" : notes.joined(separator: " ")
+        let object = JSONValue.object([
+            ("lesson", .integer(trace.number)), ("skipped", .bool(true)), ("reason", .string(reason)),
+        ])
+        return object.text + "\n"
+    }
+
+    /// Writes to a temporary name beside `url`, then renames it over `url` (see `AtomicFile`).
     static func writeAtomically(_ text: String, to url: URL) throws {
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
+        do { try AtomicFile.write(Array(text.utf8), to: url.path) } catch {
             throw LessonError(
-                file: url.path, problem: "cannot write the file; choose another output folder with --out DIR")
+                file: url.path, problem: "cannot write the file (\(error.reason)); choose another output folder with --out DIR")
         }
     }
 }

@@ -78,10 +78,12 @@ public struct ColorMap: Equatable, Sendable {
         }
     }
 
-    /// Where `value` falls in `min...max`, clamped to 0...1 (0 when the range is empty).
+    /// Where `value` falls in `min...max`, clamped to 0...1 (0 when the range is empty). In Double:
+    /// `max - min` of two large Floats (3e38 and -3e38) is infinite as a Float.
     private func fraction(of value: Float) -> Double {
         guard max > min else { return 0 }
-        return Swift.min(Swift.max(Double((value - min) / (max - min)), 0), 1)
+        let f = (Double(value) - Double(min)) / (Double(max) - Double(min))
+        return f.isNaN ? 0 : Swift.min(Swift.max(f, 0), 1)
     }
 }
 
@@ -119,10 +121,12 @@ public struct ColorBar: Sendable {
 
     /// Draws the bar with the top-left of its strip at (x, y).
     public func draw(into canvas: inout Canvas, x: Int, y: Int) {
+        // In Double: the span of two large Floats (3e38 and -3e38) is not a finite Float.
+        let low = Double(colorMap.min), high = Double(colorMap.max)
         for row in 0..<height {
             // Top row is the maximum.
-            let t = height == 1 ? 1 : Float(height - 1 - row) / Float(height - 1)
-            let value = colorMap.min + (colorMap.max - colorMap.min) * t
+            let t = height == 1 ? 1 : Double(height - 1 - row) / Double(height - 1)
+            let value = Float(low + (high - low) * t)
             canvas.fillRect(
                 x: x, y: y + row, width: barWidth, height: 1,
                 colorMap.color(for: value))
@@ -130,9 +134,9 @@ public struct ColorBar: Sendable {
         canvas.strokeRect(x: x - 1, y: y - 1, width: barWidth + 2, height: height + 2, Theme.axis)
         let textHeight = BitmapFont.capHeight * textScale
         for (text, value) in labels {
-            let span = colorMap.max - colorMap.min
-            let t = span > 0 ? (colorMap.max - value) / span : 0
-            let centre = y + Int((Float(height - 1) * t).rounded())
+            let span = high - low
+            let t = span > 0 && span.isFinite ? Swift.min(Swift.max((high - Double(value)) / span, 0), 1) : 0
+            let centre = y + Int((Double(height - 1) * t).rounded())
             let top = Swift.min(Swift.max(centre - textHeight / 2, y), y + height - textHeight)
             canvas.fillRect(x: x + barWidth, y: centre, width: 2, height: 1, Theme.axis)
             canvas.drawText(text, x: x + barWidth + 6, y: top, scale: textScale, color: Theme.ink)

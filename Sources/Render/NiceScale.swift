@@ -42,6 +42,11 @@ public struct NiceScale: Equatable, Sendable {
         return Double(text) == 0 ? text.replacingOccurrences(of: "-", with: "") : text
     }
 
-    /// Where `value` falls between `lower` (0) and `upper` (1).
-    public func fraction(_ value: Double) -> Double { (value - lower) / (upper - lower) }
+    /// Where `value` falls between `lower` (0) and `upper` (1), clamped to -1...2: a value far off
+    /// a fixed axis (or not a number, which gives 0) still maps to a pixel near the edge, so turning
+    /// it into pixel coordinates can never overflow an Int.
+    public func fraction(_ value: Double) -> Double {
+        let f = (value - lower) / (upper - lower)
+        return f.isNaN ? 0 : Swift.min(Swift.max(f, -1), 2)
+    }
 }

@@ -2,6 +2,7 @@
 // values and never as a longjmp across Swift frames. No drawing here, and no hand-written codec.
 import CPNG
 import Foundation
+import SafeIO
 
 /// Why a PNG could not be read or written. Every case names the file it is about, so the message a
 /// user sees says which file and what went wrong.
@@ -19,13 +20,15 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     /// The pixel buffer handed in does not match the stated size.
     case badPixelCount(path: String, width: Int, height: Int, channels: Int, count: Int)
+    /// The file, or the image its header declares, is larger than this reader takes.
+    case tooLarge(path: String, detail: String)
 
     /// The file the error is about.
     public var path: String {
         switch self {
         case .missingFile(let path), .unreadable(let path, _), .missingFolder(let path, _),
             .notAFolder(let path, _), .unwritable(let path, _),
-            .badPixelCount(let path, _, _, _, _):
+            .badPixelCount(let path, _, _, _, _), .tooLarge(let path, _):
             return path
         }
     }
@@ -35,7 +38,7 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
         case .missingFile(let path):
             return "\(path): no such file; check the path"
         case .unreadable(let path, let reason):
-            return "\(path): not a readable PNG image (libpng: \(reason))"
+            return "\(path): not a readable PNG image (\(reason))"
         case .missingFolder(let path, let folder):
             return "\(path): the folder \(folder) does not exist; create it first"
         case .notAFolder(let path, let folder):
@@ -45,6 +48,8 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
         case .badPixelCount(let path, let width, let height, let channels, let count):
             return "\(path): \(width)x\(height) with \(channels) channel(s) needs "
                 + "\(width * height * channels) bytes, got \(count)"
+        case .tooLarge(let path, let detail):
+            return "\(path): \(detail); scale the image down"
         }
     }
 }
@@ -62,6 +67,11 @@ public enum PNGFile {
     static let formatRGB: UInt32 = flagColor
     static let formatRGBA: UInt32 = flagColor | flagAlpha
     static let imageVersion: UInt32 = 1  // PNG_IMAGE_VERSION
+
+    /// The largest image read, in pixels (40 megapixels: a phone photo fits, a decompression bomb
+    /// does not), and the largest file.
+    public static let maximumPixels = 40_000_000
+    public static let maximumFileBytes = 128 << 20
 
     // MARK: Writing
 
@@ -97,10 +107,7 @@ public enum PNGFile {
             throw .badPixelCount(
                 path: path, width: width, height: height, channels: channels, count: pixels.count)
         }
-        let folder = try checkedFolder(of: path)
-        let name = (path as NSString).lastPathComponent
-        let temporary = folder + "/." + name + ".tmp-\(getpid())"
-
+        _ = try checkedFolder(of: path)
         var image = png_image()
         image.version = imageVersion
         image.width = UInt32(width)
@@ -108,26 +115,24 @@ public enum PNGFile {
         image.format = format
         if let colormap { image.colormap_entries = UInt32(colormap.count / 3) }
         let stride = Int32(width * channels)
-        let written = pixels.withUnsafeBytes { buffer in
-            if let colormap {
-                return colormap.withUnsafeBytes { map in
-                    png_image_write_to_file(
-                        &image, temporary, 0, buffer.baseAddress, stride,
-                        map.baseAddress)
+        do {
+            try AtomicFile.replace(path) { temporary throws(FileProblem) in
+                let written = pixels.withUnsafeBytes { buffer in
+                    if let colormap {
+                        return colormap.withUnsafeBytes { map in
+                            png_image_write_to_file(&image, temporary, 0, buffer.baseAddress, stride, map.baseAddress)
+                        }
+                    }
+                    return png_image_write_to_file(&image, temporary, 0, buffer.baseAddress, stride, nil)
+                }
+                if written == 0 {
+                    let reason = message(of: &image)
+                    png_image_free(&image)
+                    throw FileProblem(path: path, reason: reason)
                 }
             }
-            return png_image_write_to_file(&image, temporary, 0, buffer.baseAddress, stride, nil)
-        }
-        if written == 0 {
-            let reason = message(of: &image)
-            png_image_free(&image)
-            unlink(temporary)
-            throw .unwritable(path: path, reason: reason)
-        }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .unwritable(path: path, reason: reason)
+        } catch {
+            throw .unwritable(path: path, reason: error.reason)
         }
     }
 
@@ -182,21 +187,35 @@ public enum PNGFile {
     private static func read(
         _ path: String, format: UInt32, channels: Int, background: UInt8?
     ) throws(PNGError) -> (width: Int, height: Int, pixels: [UInt8]) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw .missingFile(path: path)
+        // The whole file is read first (only a regular file, never a pipe or a device, and not
+        // a huge one), then decoded from memory, so what is decoded is what was checked.
+        var info = stat()
+        if stat(path, &info) != 0 && errno == ENOENT { throw .missingFile(path: path) }
+        let file: [UInt8]
+        do { file = try RegularFile.read(path, limit: maximumFileBytes) } catch {
+            throw .unreadable(path: path, reason: error.reason)
         }
-        if isFolder.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
-
+        // libpng keeps reading from this memory until png_image_finish_read: it must stay put.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(file.count, 1), alignment: 1)
+        defer { memory.deallocate() }
+        memory.copyBytes(from: file)
         var image = png_image()
         image.version = imageVersion
-        if png_image_begin_read_from_file(&image, path) == 0 {
+        let begun = png_image_begin_read_from_memory(&image, memory.baseAddress, file.count)
+        if begun == 0 {
             let reason = message(of: &image)
             png_image_free(&image)
-            throw .unreadable(path: path, reason: reason)
+            throw .unreadable(path: path, reason: "libpng: " + reason)
         }
         let width = Int(image.width)
         let height = Int(image.height)
+        // The header alone decides how much memory decoding takes: check it before allocating.
+        guard width * height <= maximumPixels else {
+            png_image_free(&image)
+            throw .tooLarge(
+                path: path,
+                detail: "its header declares \(width) x \(height) pixels, more than the \(maximumPixels) this reads")
+        }
         image.format = format
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         var backgroundColour = png_color(
@@ -215,7 +234,7 @@ public enum PNGFile {
         if finished == 0 {
             let reason = message(of: &image)
             png_image_free(&image)
-            throw .unreadable(path: path, reason: reason)
+            throw .unreadable(path: path, reason: "libpng: " + reason)
         }
         return (width, height, pixels)
     }

@@ -1,7 +1,7 @@
 // Why a run goes wrong: per-epoch health figures of a network, measured from outside the trainer
-// (its weights before and after a few steps, a forward and a backward pass on held-out images),
-// and the plain warnings they turn into. Leaves out per-batch figures: an epoch's is enough to see
-// a run die, and measuring every batch would slow every run.
+// after each epoch (the weights, the optimiser's last step, a forward and a backward pass on held-out
+// images), and the plain warnings they turn into. Leaves out per-batch figures: an epoch's is enough
+// to see a run die, and measuring during an epoch would race with the training threads' writes.
 import Foundation
 import NeuralCore
 
@@ -10,8 +10,8 @@ public struct Diagnostics: Sendable, Equatable {
     /// Per hidden layer: the fraction of its units that are 0 on every probe image (dead ReLUs:
     /// no gradient reaches their weights, so they never come back).
     public var deadFraction: [Double]
-    /// Per layer: |W after a step - W before| / |W before| (Frobenius norms), the mean over the
-    /// epoch's first few steps. About 1e-3 is healthy; near 1 the steps throw the weights away.
+    /// Per layer: |W after a step - W before| / |W before| (Frobenius norms) for the epoch's last
+    /// step. About 1e-3 is healthy; near 1 the steps throw the weights away.
     public var updateRatio: [Float]
     /// Per layer: |dLoss/dW| on a batch of probe images.
     public var gradientNorm: [Float]
@@ -109,8 +109,8 @@ public struct Diagnostics: Sendable, Equatable {
     }
 }
 
-/// Measures `Diagnostics` for one network: sized once (a probe workspace and a copy of the
-/// weights), then used every epoch.
+/// Measures `Diagnostics` for one network: sized once (a probe workspace), then used after every
+/// epoch, when the training threads have stopped.
 final class DiagnosticsProbe {
     let network: Network
     let probe: DigitExamples
@@ -119,13 +119,6 @@ final class DiagnosticsProbe {
     let chunk: Int
     private let workspace: Workspace
     private let input: FloatBuffer, target: FloatBuffer
-    /// The weights before the step being measured.
-    private let previous: FloatBuffer
-    private var ratioSums: [Double]
-    private var ratioSteps = 0
-
-    /// How many of an epoch's first steps the update ratio is averaged over.
-    static let measuredSteps = 4
 
     init(network: Network, probe: DigitExamples, probeSet: String, chunk: Int = 1000) {
         self.network = network
@@ -135,39 +128,31 @@ final class DiagnosticsProbe {
         workspace = Workspace(for: network, capacity: self.chunk)
         input = FloatBuffer(count: self.chunk * network.inputSize)
         target = FloatBuffer(count: self.chunk * network.outputSize)
-        previous = FloatBuffer(count: network.parameterCount)
-        ratioSums = Array(repeating: 0, count: network.layerCount)
     }
 
-    /// Before an epoch's first step: remember the weights.
-    func startEpoch() {
-        ratioSums = Array(repeating: 0, count: network.layerCount)
-        ratioSteps = 0
-        previous.base.update(from: network.parameters.base, count: network.parameterCount)
-    }
-
-    /// Whether the step just taken (step `stepInEpoch`, 1-based) is one to measure.
-    func measures(stepInEpoch: Int) -> Bool { stepInEpoch <= DiagnosticsProbe.measuredSteps }
-
-    /// After a measured step: adds its update ratio per layer, then remembers the new weights.
-    func recordStep() {
-        for l in 0..<network.layerCount {
-            let offset = network.weightOffsets[l], count = network.layerSizes[l] * network.layerSizes[l + 1]
-            var change: Double = 0, size: Double = 0
-            let now = network.parameters.base + offset, before = previous.base + offset
-            for i in 0..<count {
-                let d = Double(now[i] - before[i])
-                change += d * d
-                size += Double(before[i]) * Double(before[i])
-            }
-            ratioSums[l] += size > 0 ? (change / size).squareRoot() : change > 0 ? .infinity : 0
+    /// |step| / |W before it| of layer l's last step. With momentum the step was exactly lr * v
+    /// (W <- W - lr v), read from the optimiser's velocity; without, it is estimated as
+    /// lr * (the probe batch's gradient + weight decay * W).
+    private func stepRatio(layer l: Int, optimizer: SGD, gradient: UnsafePointer<Float>) -> Float {
+        let weights = network.weights(l)
+        let count = weights.count
+        let w = weights.base, lr = Double(optimizer.learningRate)
+        let velocity = optimizer.velocity(of: weights, in: network.parameters)
+        var step: Double = 0, before: Double = 0
+        for i in 0..<count {
+            let d =
+                velocity.map { lr * Double($0.base[i]) }
+                ?? lr * (Double(gradient[i]) + Double(optimizer.weightDecay) * Double(w[i]))
+            step += d * d
+            let previous = Double(w[i]) + d
+            before += previous * previous
         }
-        ratioSteps += 1
-        previous.base.update(from: network.parameters.base, count: network.parameterCount)
+        if before > 0 { return Float((step / before).squareRoot()) }
+        return step > 0 ? .infinity : 0
     }
 
-    /// The epoch's figures, from the steps recorded and passes over the probe images.
-    func measure() -> Diagnostics {
+    /// The epoch's figures: its last step (from `optimizer`) and passes over the probe images.
+    func measure(optimizer: SGD) -> Diagnostics {
         let sizes = network.layerSizes
         var everFired = (0..<(network.layerCount - 1)).map { [Bool](repeating: false, count: sizes[$0 + 1]) }
         var nonFinite = false
@@ -176,6 +161,7 @@ final class DiagnosticsProbe {
             break
         }
         var gradientNorm = [Float](repeating: 0, count: network.layerCount)
+        var updateRatio = [Float](repeating: 0, count: network.layerCount)
         let order = (0..<probe.count).map { Int32($0) }
         var start = 0
         order.withUnsafeBufferPointer { order in
@@ -195,6 +181,7 @@ final class DiagnosticsProbe {
                         for i in 0..<(sizes[l] * sizes[l + 1]) { squares += Double(g[i]) * Double(g[i]) }
                         gradientNorm[l] = Float(squares.squareRoot())
                         if !gradientNorm[l].isFinite { nonFinite = true }
+                        updateRatio[l] = stepRatio(layer: l, optimizer: optimizer, gradient: g)
                     }
                 } else {
                     _ = network.forward(x, workspace: workspace, tracer: NoTracer())
@@ -210,7 +197,7 @@ final class DiagnosticsProbe {
         }
         return Diagnostics(
             deadFraction: everFired.map { fired in Double(fired.filter { !$0 }.count) / Double(fired.count) },
-            updateRatio: ratioSums.map { ratioSteps == 0 ? 0 : Float($0 / Double(ratioSteps)) },
+            updateRatio: updateRatio,
             gradientNorm: gradientNorm, nonFinite: nonFinite, probeImages: probe.count, probeSet: probeSet)
     }
 }

@@ -17,10 +17,14 @@ public struct Filmstrip: Sendable {
     /// Most units drawn: a strip of 8 rows still fits a screen.
     public static let maximumUnits = 8
 
-    /// Chooses up to `maximumUnits` first-layer units spread evenly over the layer (all ten of a
-    /// 784-10 model: its units are the classes).
+    /// Chooses up to `maximumUnits` first-layer units spread evenly over the first half (rounded
+    /// up) of the layer; all ten of a 784-10 model (its units are the classes).
+    ///
+    /// Why the first half: the core's two-thread trainer gives the calling thread the first half of
+    /// the first layer's units, and a frame taken between batches (after a few hundred steps) may
+    /// only read weights that thread owns; the other half may be mid-update on the other thread.
     public init(network: Network, imageRows: Int, imageCols: Int) {
-        let width = network.layerSizes[1]
+        let width = network.layerCount == 1 ? network.layerSizes[1] : (network.layerSizes[1] + 1) / 2
         let shown = network.layerCount == 1 ? width : Swift.min(width, Filmstrip.maximumUnits)
         units = (0..<shown).map { $0 * width / shown }
         self.imageRows = imageRows

@@ -4,6 +4,7 @@
 // version 1 files still load. No optimiser state is kept: a saved model predicts, it does not resume.
 import Foundation
 import NeuralCore
+import SafeIO
 
 /// Why a model file could not be written or read. Every case names the file.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
@@ -102,11 +103,19 @@ public enum ModelFile {
 
     /// Writes `network` to `path` through a temporary file in the same folder and a rename, so an
     /// interrupted save never leaves a half-written model (and an older model stays whole).
+    /// A symbolic link is written through (the link stays, its target gets the model); anything
+    /// but a regular file (a folder, a pipe, a device) is refused, not replaced.
     public static func save(_ network: Network, to path: String, dataUse: DataUse? = nil) throws(ModelFileError) {
-        do {
-            try Data(encode(network, dataUse: dataUse)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .unwritable(path: path, reason: shortReason(error))
+        do { try AtomicFile.write(encode(network, dataUse: dataUse), to: path) } catch {
+            throw .unwritable(path: path, reason: error.reason)
+        }
+    }
+
+    /// Checks before any training that `save` will be able to write `path`, so a bad `--save`
+    /// fails at once rather than after the run.
+    public static func checkDestination(_ path: String) throws(ModelFileError) {
+        do { try AtomicFile.checkDestination(path) } catch {
+            throw .unwritable(path: path, reason: error.reason)
         }
     }
 
@@ -114,18 +123,19 @@ public enum ModelFile {
     public static func load(_ path: String) throws(ModelFileError) -> Network { try loadWithDataUse(path).network }
 
     /// Reads the model at `path` and, for a version 2 file, which images it was trained and measured on.
+    /// Only a regular file is read (a pipe or a device is named as what it is, never waited on),
+    /// and only up to the size of the largest model this loads.
     public static func loadWithDataUse(_ path: String) throws(ModelFileError) -> (network: Network, dataUse: DataUse?) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw .unreadable(path: path, reason: "no such file")
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(path, limit: maximumFileBytes) } catch {
+            throw .unreadable(path: path, reason: error.reason)
         }
-        if isFolder.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: shortReason(error))
-        }
-        return try decodeWithDataUse([UInt8](data), path: path)
+        return try decodeWithDataUse(bytes, path: path)
     }
+
+    /// The largest header (64 sizes), `maximumParameters` weights and a data-use record.
+    static let maximumFileBytes =
+        16 + 4 * maximumLayerSizes + maximumLayerSizes + 8 + 4 * maximumParameters + 4 + maximumDataUseBytes
 
     /// Parses a model from its bytes; `path` is only for the messages.
     public static func decode(_ bytes: [UInt8], path: String) throws(ModelFileError) -> Network {

@@ -2,6 +2,7 @@
 // line per epoch. Only text; deciding whether stdout is a terminal is `Terminal.isInteractive`.
 import Foundation
 import NeuralCore
+import SafeIO
 
 public enum ProgressLine {
     /// `epoch 2/5 [########------------]  375/938  loss 0.2141  acc 93.72%  190,112 img/s  ETA 0.2s`
@@ -81,7 +82,7 @@ public enum Terminal {
     /// The training commands write all their output through here, never `print`, so that the two
     /// never interleave out of order.
     public static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardOutput.write(text)  // checked: a full disk is an error, not a silent loss
     }
 
     /// Writes `lines`, each with a newline, in one write.
@@ -92,6 +93,6 @@ public enum Terminal {
 
     /// Writes one line to stderr.
     public static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.writeLine(text)
     }
 }

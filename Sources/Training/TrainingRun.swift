@@ -143,13 +143,12 @@ public final class TrainingRun {
         let rate = options.learningRate(epoch: epoch)
         trainer.optimizer.learningRate = rate
         batches.startEpoch()
-        probe.startEpoch()
         let stepsBefore = steps
         let filmstripStep = options.filmstripStep
-        // Called between batches, on this thread, while no update runs: the weights can be read.
+        // Called between batches on this thread, while the other training thread may still be
+        // updating the weights it owns: the filmstrip's units are ones this thread owns (see Filmstrip).
         let watch: (BatchProgress, Double) -> Void = { [self] batch, seconds in
             steps = stepsBefore + batch.batchesDone
-            if probe.measures(stepInEpoch: batch.batchesDone) { probe.recordStep() }
             if steps == filmstripStep { filmstrip.capture(network, label: "step \(steps)") }
             if let progress, batch.batchesDone % progressEvery == 0 || batch.batchesDone == batch.batchCount {
                 progress(batch, seconds)
@@ -175,7 +174,8 @@ public final class TrainingRun {
         let record = EpochRecord(
             epoch: epoch, learningRate: rate, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,
             validationLoss: evaluation?.meanLoss, validationAccuracy: evaluation?.accuracy, seconds: seconds,
-            imagesPerSecond: Double(result.examples) / Swift.max(seconds, 1e-9), diagnostics: probe.measure())
+            imagesPerSecond: Double(result.examples) / Swift.max(seconds, 1e-9),
+            diagnostics: probe.measure(optimizer: trainer.optimizer))
         history.append(record)
         lastValidation = evaluation
         return record

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import SafeIO
 
 struct DownloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,6 +67,6 @@ struct DownloadCommand: ParsableCommand {
 
 /// Prints `message` as one line on stderr and ends the command with exit code 1 (bad input or data).
 func failWithMessage(_ message: String) throws -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    StandardError.writeLine("error: \(message)")
     throw ExitCode(1)
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Lessons
+import SafeIO
 
 /// Options of `tracer lessons` and `tracer lesson N`.
 struct LessonRunOptions: ParsableArguments {
@@ -40,10 +41,10 @@ enum LessonPrinting {
                 let trace = try LessonRunner.run(number, context: context)
                 try LessonRunner.writeOutputs(trace, to: output)
                 if options.json {
-                    print(TraceJSON.render(trace), terminator: "")
+                    StandardOutput.write(LessonRunner.jsonLines(trace))
                 } else {
-                    if position > 0 { print("") }
-                    print(TraceText.render(trace, style: style), terminator: "")
+                    if position > 0 { StandardOutput.write("\n") }
+                    StandardOutput.write(TraceText.render(trace, style: style))
                 }
             }
         } catch let error as LessonError {
@@ -52,7 +53,7 @@ enum LessonPrinting {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        StandardError.writeLine("error: \(message)")
         Foundation.exit(1)
     }
 
@@ -74,6 +75,6 @@ struct LessonsCommand: ParsableCommand {
     @OptionGroup var options: LessonRunOptions
 
     func run() throws {
-        try LessonPrinting.run({ $0.catalog.numbers }, options: options)
+        try LessonPrinting.run({ try $0.catalog.someNumbers() }, options: options)
     }
 }

@@ -1,6 +1,7 @@
 // `tracer list`: the lessons with their numbers and titles, read from the lesson files.
 import ArgumentParser
 import Lessons
+import SafeIO
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct ListCommand: ParsableCommand {
         do {
             let context = try LessonPrinting.context(lessonsDir: lessonsDir)
             for lesson in try LessonRunner.titles(context: context) {
-                print("\(lesson.number < 10 ? " " : "")\(lesson.number)  \(lesson.title)")
+                StandardOutput.write("\(lesson.number < 10 ? " " : "")\(lesson.number)  \(lesson.title)\n")
             }
         } catch let error as LessonError {
             LessonPrinting.fail(error.description)

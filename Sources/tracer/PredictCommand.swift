@@ -52,6 +52,7 @@ struct PredictCommand: ParsableCommand {
         var pictures: PictureSet
         do { pictures = try PictureSet(folder: out) } catch { try failWithMessage(error.description) }
         var failures = 0
+        var pictureNames: Set<String> = []
         for path in images {
             do {
                 let image = try PNGFile.readGrey(path)
@@ -59,8 +60,7 @@ struct PredictCommand: ParsableCommand {
                     width: image.width, height: image.height, pixels: image.pixels, path: path)
                 let probabilities = Classifier.probabilities(network, input: digit.values)
                 let top = topClasses(probabilities, 3)
-                let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                let pictureName = "predict-\(stem).png"
+                let pictureName = predictionPictureName(for: path, taken: &pictureNames)
                 try pictures.write(
                     TrainingPictures.prediction(
                         digit, probabilities: probabilities, classNames: names,
@@ -88,6 +88,8 @@ struct PredictCommand: ParsableCommand {
                     ])
                 }
                 if explain {
+                    // explain-STEM.png beside predict-STEM.png (the same unique, length-checked stem).
+                    let stem = String(pictureName.dropFirst("predict-".count).dropLast(".png".count))
                     Terminal.writeLines(
                         try Explanations.explainDigit(
                             network: network, digit: digit, name: (path as NSString).lastPathComponent, stem: stem,

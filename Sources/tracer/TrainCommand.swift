@@ -117,6 +117,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkDestinations(save: save, out: out)
         var settings = TrainingSettings()
         settings.dataset = dataset
         settings.dataFolder = data

@@ -136,7 +136,7 @@ import Testing
 }
 
 @Suite struct DiagnosticsTests {
-    @Test func updateRatioAndDeadUnitsAsComputedByHand() {
+    @Test func updateRatioAndDeadUnitsAsComputedByHand() throws {
         // 4 inputs -> 3 hidden -> 2 outputs; hidden unit 1 has a bias so negative it never fires.
         let network = Network(layerSizes: [4, 3, 2])
         network.setLayer(0, weights: Matrix([[1, 0, 2], [0, 1, 0], [3, 0, 0], [0, 4, 1]]), bias: [0, -100, 0])
@@ -145,14 +145,22 @@ import Testing
             pixels: [255, 0, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255], labels: [0, 1, 1], imageRows: 2, imageCols: 2,
             classCount: 2)
         let diagnostics = DiagnosticsProbe(network: network, probe: probe, probeSet: "validation")
-        diagnostics.startEpoch()
-        // A "step": layer 1's weights change by 0.3 in one entry and 0.4 in another; |W1| = sqrt(1+4+1+9+16+1) = sqrt(32).
-        network.weights(0).base[0] += 0.3
-        network.weights(0).base[5] -= 0.4
-        diagnostics.recordStep()
-        let measured = diagnostics.measure()
-        #expect(isClose(measured.updateRatio[0], 0.5 / Float(32).squareRoot(), absolute: 1e-6))
+        // The last step was W <- W - lr v: layer 1's velocity holds 3 and -4 in two entries, so
+        // with lr 0.1 the step is 0.5 long; the weights before it were W + lr v.
+        let optimizer = SGD(learningRate: 0.1, momentum: 0.9, parameterCount: network.parameterCount)
+        let v = try #require(optimizer.velocity(of: network.weights(0), in: network.parameters))
+        v.base[0] = 3
+        v.base[5] = -4
+        var before = network.weights(0).toMatrix().values
+        before[0] += 0.3
+        before[5] -= 0.4
+        let measured = diagnostics.measure(optimizer: optimizer)
+        let expected = 0.5 / before.map { $0 * $0 }.reduce(0, +).squareRoot()
+        #expect(isClose(measured.updateRatio[0], expected, absolute: 1e-6))
         #expect(measured.updateRatio[1] == 0)
+        // Without momentum the step is estimated from the probe's gradient: lr * |g| / |W + lr g|.
+        let plain = diagnostics.measure(optimizer: SGD(learningRate: 0.1, parameterCount: network.parameterCount))
+        #expect(plain.updateRatio[1] > 0 && plain.updateRatio[1] < 0.1 * plain.gradientNorm[1])
         #expect(measured.deadFraction == [1.0 / 3.0])
         #expect(!measured.nonFinite)
         // The gradient norm of the last layer: its dW = a^T (p - t) / rows, checked against the core.
@@ -167,6 +175,11 @@ import Testing
         }
         let g = (0..<6).map { workspace.gradients.base[network.weightOffsets[1] + $0] }
         #expect(isClose(measured.gradientNorm[1], g.map { $0 * $0 }.reduce(0, +).squareRoot(), absolute: 1e-6))
+        let w2 = network.weights(1).toMatrix().values
+        let estimated =
+            0.1 * g.map { $0 * $0 }.reduce(0, +).squareRoot()
+            / zip(w2, g).map { ($0 + 0.1 * $1) * ($0 + 0.1 * $1) }.reduce(0, +).squareRoot()
+        #expect(isClose(plain.updateRatio[1], estimated, absolute: 1e-6))
         #expect(measured.gradientNorm[1] > 0)
         #expect(measured.warnings(epoch: 1, learningRate: 0.1, baseRate: 0.1).isEmpty == false)  // ratio 0 on layer 2
     }
@@ -293,7 +306,8 @@ import Testing
         for _ in 0..<2 { try run.runEpoch() }
         #expect(run.history.last!.validationAccuracy! >= 0.95)
         #expect(run.history.last!.diagnostics.deadFraction.isEmpty)
-        // The filmstrip shows every class's template: at init, after 10 steps, after each epoch.
+        // The filmstrip shows every class's template (one thread: all of them are safe to read
+        // mid-epoch): at init, after 10 steps, after each epoch.
         #expect(run.filmstrip.units == [0, 1, 2, 3])
         #expect(run.filmstrip.frames.map(\.label) == ["init", "step 10", "epoch 1", "epoch 2"])
         #expect(run.filmstrip.frames[3].maps[2] == (0..<36).map { run.network.weights(0)[$0, 2] })

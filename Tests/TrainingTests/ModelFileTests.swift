@@ -136,10 +136,10 @@ import Testing
 
     @Test func missingFileAndFolderAreReported() {
         let folder = scratchFolder("missing")
-        #expect(throws: ModelFileError.unreadable(path: folder + "/none.ntm", reason: "no such file")) {
+        #expect(throws: ModelFileError.unreadable(path: folder + "/none.ntm", reason: "No such file or directory")) {
             try ModelFile.load(folder + "/none.ntm")
         }
-        #expect(throws: ModelFileError.unreadable(path: folder, reason: "it is a folder")) {
+        #expect(throws: ModelFileError.unreadable(path: folder, reason: "it is a folder, not a regular file")) {
             try ModelFile.load(folder)
         }
         do {
