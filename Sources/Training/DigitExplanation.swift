@@ -252,7 +252,9 @@ public struct DigitExplanation: Sendable {
         let rest = Set(contributions.indices).subtracting(strongest)
         var table: [Float] = []
         var rowLabels: [String] = []
-        let inputName = layerSizes.count == 2 ? "pixel" : "unit"
+        // The last layer's inputs: pixels (784-10), layer 1's units, or a deeper hidden layer's.
+        let inputName =
+            layerSizes.count == 2 ? "pixel" : layerSizes.count == 3 ? "unit" : "L\(layerSizes.count - 2) unit"
         for j in strongest {
             table += contributions[j]
             rowLabels.append("\(inputName) \(j)")
