@@ -61,6 +61,8 @@ public enum LessonPicture: Sendable {
     case plot(title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil)
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
+    /// One path of a computation: a box per value with its value and gradient, arrows forward.
+    case graph(title: String, nodes: [(name: String, value: Float, gradient: Float)], highlight: Int?, caption: String)
 }
 
 enum LessonPictures {
@@ -110,6 +112,14 @@ enum LessonPictures {
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
                 }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
+            ).render()
+        case .graph(let title, let nodes, let highlight, let caption):
+            return ComputationGraph(
+                nodes: nodes.enumerated().map { k, node in
+                    ComputationGraph.Node(
+                        name: node.name, value: TraceNumber.format(node.value), gradient: TraceNumber.format(node.gradient),
+                        highlighted: k == highlight)
+                }, title: title, caption: caption
             ).render()
         case .bars(let title, let panels):
             if panels.count == 1 { return barChart(panels[0], title: title) }

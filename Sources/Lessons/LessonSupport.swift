@@ -55,3 +55,21 @@ func atLeastOne<Element>(_ values: [Element], _ field: LessonField, _ what: Stri
     guard !values.isEmpty else { throw field.error("expected at least one \(what), found an empty list") }
     return values
 }
+
+extension Matrix {
+    /// The rows at `indices`, in that order, as a new matrix (a mini-batch of a lesson's examples).
+    func selecting(rows indices: [Int]) -> Matrix {
+        Matrix(rows: indices.count, cols: cols, values: indices.flatMap { row($0) })
+    }
+}
+
+/// The shortest decimal that reads back as exactly this Float: for losses whose small difference
+/// a formula takes (the difference of two rounded operands would not be the one computed).
+func roundTrip(_ value: Float) -> String {
+    guard value.isFinite, value != 0 else { return format(value) }
+    for digits in 1...9 {
+        let text = TraceNumber.format(value, digits: digits)
+        if Float(text) == value { return text }
+    }
+    return TraceNumber.format(value, digits: 9)
+}
