@@ -36,11 +36,13 @@ enum Lesson10GradientDescent: Lesson {
         let steps = try inputs["steps"].integer(in: 1...10_000)
         let tracedSteps = try inputs["traced_steps"].integer(in: 0...steps)
         let stopBelow = try inputs["stop_below"].number(in: 0...1e6)
+        let momentum = try inputs["momentum"].number(in: 0...0.999)
 
         try log.explain("Start from random weights")
         let network = Network(layerSizes: [9, 1], activations: [.identity])
         var random = SeededRandom(seed: UInt64(seed))
         network.initialize(.xavier, random: &random)
+        let start = network.copy()
         let before = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
         log.show([step(.weights, "w", before), step(.bias, "b", network.bias(0).toMatrix())])
 
@@ -105,18 +107,67 @@ enum Lesson10GradientDescent: Lesson {
                         + "the weights do not yet tell the examples apart.",
                 isResult: true)
         }
+        try log.explain("Momentum: steps with a velocity")
+        let momentumLosses = try withMomentum(
+            log, start: start, examples: examples, learningRate: learningRate, momentum: momentum,
+            iterations: losses.count)
+        log.note(momentumVerdict(plain: losses, momentum: momentumLosses, mu: momentum), isResult: true)
         log.picture(
             "loss.png",
             .plot(
                 title: "Loss at each iteration", xLabel: "iteration", yLabel: "loss",
                 series: [
-                    PlotSeries("mean squared error", xs: losses.indices.map { Float($0 + 1) }, ys: losses)
+                    PlotSeries("plain SGD", xs: losses.indices.map { Float($0 + 1) }, ys: losses),
+                    PlotSeries(
+                        "momentum \(format(momentum))", xs: momentumLosses.indices.map { Float($0 + 1) },
+                        ys: momentumLosses),
                 ]))
         log.picture(
             "weights.png",
             .heatMaps(
                 title: "Weights before and after training", panels: [("before", before), ("after", after)],
                 showValues: true))
+    }
+
+    /// The same start trained with momentum by the core's SGD for `iterations` iterations; the
+    /// first two shown velocity by velocity. Returns the losses.
+    static func withMomentum(
+        _ log: LessonLog, start: Network, examples: ImageExamples, learningRate: Float, momentum: Float,
+        iterations: Int
+    ) throws -> [Float] {
+        let network = start.copy()
+        let trainer = Trainer(
+            network: network, loss: .meanSquaredError,
+            optimizer: SGD(learningRate: learningRate, momentum: momentum, parameterCount: network.parameterCount),
+            batchSize: examples.inputs.rows, shards: 1, threads: 1, kernel: .naive)
+        var losses: [Float] = []
+        for iteration in 1...max(iterations, 1) {
+            let recorder = RecordingTracer()
+            recorder.iteration = iteration
+            let loss = trainer.step(input: examples.inputs, target: examples.targets, tracer: recorder)
+            losses.append(loss)
+            if iteration <= 2 {
+                // A parameter whose velocity is 0 has had no gradient: no pixel feeds it.
+                let moving = Set(only(recorder.steps, .velocity).filter { $0.value.numbers[0] != 0 }.compactMap(\.parameter?.index))
+                let shown = only(recorder.steps, .velocity, .update).filter { moving.contains($0.parameter?.index ?? []) }
+                log.note("Iteration \(iteration) with momentum (loss before the step \(format(loss))):")
+                if !shown.isEmpty { log.show(shown) }
+            }
+            if !loss.isFinite { break }
+        }
+        return losses
+    }
+
+    /// The two runs compared after the same number of iterations, from their losses.
+    static func momentumVerdict(plain: [Float], momentum: [Float], mu: Float) -> String {
+        guard let a = plain.last, let b = momentum.last else { return "" }
+        let n = momentum.count
+        if !b.isFinite { return "With momentum \(format(mu)) the run diverged: try a smaller learning_rate or momentum." }
+        return b < a
+            ? "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), below plain SGD's \(format(a)): "
+                + "the velocity carried the steps further along the slope."
+            : "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), not below plain SGD's "
+                + "\(format(a)): here the velocity overshoots and swings back (try a smaller momentum)."
     }
 
     /// What the run did, from its losses: diverged, met its threshold, fell, stayed flat or grew;

@@ -59,6 +59,8 @@ public enum TraceStepName: String, Sendable, CaseIterable {
     case chainRule = "chain_rule"
     // A one-variable function's value, and the slope of a secant (rise over run) on its curve.
     case functionValue = "function_value", secantSlope = "secant_slope"
+    // SGD with momentum: a parameter's velocity, updated before the parameter moves along it.
+    case velocity
 }
 
 /// Which parameter a step is about, as a value: layer (1-based), weights or bias, and the

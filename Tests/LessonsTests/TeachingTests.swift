@@ -139,4 +139,56 @@ import Testing
         #expect(broken.contains("not the image times one number"))
         #expect(Lesson09Backpropagation.imageTimesOneNumber([0, 0, 0], x: x, dz: 0, neuron: 1).contains("blank"))
     }
+
+    @Test func lesson7SoftmaxGradientIsPMinusTAndMatchesNudging() throws {
+        let trace = try runLesson(7)
+        // By hand: z = [-0.26, 0.1, 1.0] (lesson 7's weights on its image); p = softmax(z); t = [0, 0, 1].
+        let z: [Double] = [-0.26, 0.1, 1.0], t: [Double] = [0, 0, 1]
+        let sum = z.map { exp($0) }.reduce(0, +)
+        let expected = zip(z, t).map { exp($0) / sum - $1 }
+        let analytic = trace.steps.filter { $0.kind == .dOutput }.map { Double($0.value.numbers[0]) }
+        let nudged = trace.steps.filter { $0.kind == .gradientNumeric }.map { Double($0.value.numbers[0]) }
+        #expect(analytic.count == 3 && nudged.count == 3)
+        for j in 0..<3 {
+            #expect(abs(analytic[j] - expected[j]) < 1e-6, "p\(j) - t\(j)")
+            #expect(abs(nudged[j] - expected[j]) < 1e-3, "nudged dL/dz\(j)")
+        }
+        let text = squeezed(TraceText.render(trace, style: TextStyle()))
+        #expect(text.contains("p - t and the nudged slope agree"))
+    }
+
+    @Test func lesson10MomentumUpdatesAreWrittenOut() throws {
+        let trace = try runLesson(10)
+        let velocities = trace.steps.filter { $0.kind == .velocity }
+        #expect(!velocities.isEmpty)
+        // Each shown velocity is mu*v_old + g and each update p - lr*v, recomputed from the steps:
+        // iteration 1 starts from v = 0, so v = g; iteration 2 adds 0.9 of it.
+        let mu: Float = 0.9, lr: Float = 0.002
+        for v in velocities where v.iteration == 2 {
+            let first = try #require(velocities.first { $0.iteration == 1 && $0.parameter == v.parameter })
+            // "0.9*(v_old) + g": the old velocity written is iteration 1's velocity.
+            let formula = try #require(v.formula)
+            #expect(formula.hasPrefix("0.9*"))
+            let written = formula.dropFirst(4).components(separatedBy: " + ")[0]
+                .trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            #expect(isClose(Float(written), first.value.numbers[0], absolute: 1e-5, relative: 1e-6), "\(formula)")
+            _ = mu
+        }
+        let updates = trace.steps.filter { $0.kind == .update && $0.label.hasSuffix("- lr*v") }
+        #expect(updates.count == velocities.count)
+        for (u, v) in zip(updates, velocities) {
+            #expect(u.parameter == v.parameter)
+            let formula = try #require(u.formula)
+            let old = try #require(Float(formula.components(separatedBy: " - ")[0]))
+            #expect(isClose(u.value.numbers[0], old - lr * v.value.numbers[0], absolute: 1e-6, relative: 1e-6))
+        }
+        for line in stepLines(TraceText.render(trace, style: TextStyle())) {
+            if let problem = checkLine(line) { Issue.record("lesson 10: \(problem)") }
+        }
+    }
+
+    @Test func momentumSentenceFollowsTheLosses() {
+        #expect(Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 0.5], mu: 0.3).contains("below plain"))
+        #expect(Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 3], mu: 0.9).contains("overshoots"))
+    }
 }
