@@ -61,6 +61,8 @@ public enum LessonPicture: Sendable {
     case plot(title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil)
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
+    /// Several grey images with intensities 0-1 (mean digits) in a grid, each with its caption.
+    case digits(title: String, panels: [(caption: String, pixels: Matrix)])
     /// One path of a computation: a box per value with its value and gradient, arrows forward.
     case graph(title: String, nodes: [(name: String, value: Float, gradient: Float)], highlight: Int?, caption: String)
 }
@@ -112,6 +114,12 @@ enum LessonPictures {
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
                 }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
+            ).render()
+        case .digits(let title, let panels):
+            return TileGrid(
+                images: panels.map {
+                    GreyImage(width: $0.pixels.cols, height: $0.pixels.rows, intensities: $0.pixels.values)
+                }, captions: panels.map(\.caption), columns: 5, scale: 4, title: title
             ).render()
         case .graph(let title, let nodes, let highlight, let caption):
             return ComputationGraph(
