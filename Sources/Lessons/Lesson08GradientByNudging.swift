@@ -143,7 +143,7 @@ enum Lesson08GradientByNudging: Lesson {
             shown.append(
                 TraceStep(
                     .secantSlope, label: "rise / run, h = \(format(h))", value: .scalar(slope),
-                    formula: "(\(roundTrip(lossMoved)) - \(roundTrip(lossAtW))) / \(format(h))",
+                    formula: "(\(exact(lossMoved)) - \(exactOperand(lossAtW))) / \(format(h))",
                     note: "(L(w + h) - L(w)) / h", index: [k]))
             secants.append((h, slope))
         }

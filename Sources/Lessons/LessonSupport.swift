@@ -62,14 +62,3 @@ extension Matrix {
         Matrix(rows: indices.count, cols: cols, values: indices.flatMap { row($0) })
     }
 }
-
-/// The shortest decimal that reads back as exactly this Float: for losses whose small difference
-/// a formula takes (the difference of two rounded operands would not be the one computed).
-func roundTrip(_ value: Float) -> String {
-    guard value.isFinite, value != 0 else { return format(value) }
-    for digits in 1...9 {
-        let text = TraceNumber.format(value, digits: digits)
-        if Float(text) == value { return text }
-    }
-    return TraceNumber.format(value, digits: 9)
-}
