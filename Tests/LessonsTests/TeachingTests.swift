@@ -192,3 +192,42 @@ import Testing
         #expect(Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 3], mu: 0.9).contains("overshoots"))
     }
 }
+
+@Suite struct QuizTests {
+    @Test func everyLessonNamesQuizStepsItShows() throws {
+        let context = try lessonContext()
+        for number in 1...12 {
+            let trace = try runLesson(number)
+            let questions = try Quiz.questions(trace, file: try context.catalog.file(number))
+            #expect(!questions.isEmpty, "lesson \(number)")
+        }
+    }
+
+    @Test func toleranceIsOnePercentOrOneHundredth() {
+        #expect(Quiz.accepts(0.3, for: 0.3) && Quiz.accepts(0.309, for: 0.3) && !Quiz.accepts(0.32, for: 0.3))
+        #expect(Quiz.accepts(101, for: 100) && !Quiz.accepts(102, for: 100))
+    }
+
+    @Test func anUnknownQuizStepIsAFileError() throws {
+        let folder = try temporaryLessonsCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try edit(folder, "06-dot-product.md", replacing: "quiz: [product", with: "quiz: [gradient_numeric")
+        let context = try lessonContext(folder)
+        let trace = try runLesson(6, in: folder)
+        #expect(throws: LessonError.self) { try Quiz.questions(trace, file: try context.catalog.file(6)) }
+    }
+
+    @Test func answersAreMarkedAndTheArithmeticShownEitherWay() throws {
+        let context = try lessonContext()
+        let trace = try runLesson(1)
+        var answers = ["1", "999"].makeIterator()
+        var written = ""
+        let result = try Quiz.run(
+            trace, file: try context.catalog.file(1), style: TextStyle(), read: { answers.next() },
+            write: { written += $0 })
+        #expect(result.asked == 2)
+        // Lesson 1 asks N(-2) = -2*0.5 + 0.3 = -0.7 first (1 is wrong), then the loss (999 is wrong).
+        #expect(result.right == 0)
+        #expect(written.contains("Not quite: you said 1; N(-2) is -0.7. The arithmetic:\n  N(-2) = -2*0.5 + 0.3 = -0.7"))
+    }
+}
