@@ -123,7 +123,7 @@ enum Lesson10GradientDescent: Lesson {
                     PlotSeries(
                         "momentum \(format(momentum))", xs: momentumLosses.indices.map { Float($0 + 1) },
                         ys: momentumLosses),
-                ]))
+                ], logY: spansDecades((losses + momentumLosses).filter(\.isFinite))))
         log.picture(
             "weights.png",
             .heatMaps(
@@ -164,7 +164,18 @@ enum Lesson10GradientDescent: Lesson {
     static func momentumVerdict(plain: [Float], momentum: [Float], mu: Float) -> String {
         guard let a = plain.last, let b = momentum.last else { return "" }
         let n = momentum.count
-        if !b.isFinite { return "With momentum \(format(mu)) the run diverged: try a smaller learning_rate or momentum." }
+        func diverged(_ losses: [Float]) -> Bool {
+            guard let first = losses.first, let last = losses.last else { return false }
+            return !last.isFinite || last > 1e6 * max(first, 1e-6)
+        }
+        if diverged(momentum) {
+            return "With momentum \(format(mu)) the run diverged too (its loss reached \(format(b))): try a smaller "
+                + "learning_rate or momentum."
+        }
+        if diverged(plain) {
+            return "Plain SGD diverged at this learning_rate (its loss reached \(format(a))); with momentum "
+                + "\(format(mu)) the loss after \(n) iterations is \(format(b))."
+        }
         return b < a
             ? "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), below plain SGD's \(format(a)): "
                 + "the velocity carried the steps further along the slope."

@@ -124,14 +124,14 @@ enum Lesson11MiniBatches: Lesson {
                 series: results.map { run in
                     PlotSeries("\(run.name) (batch \(run.batch))", xs: run.epochLosses.indices.map(Float.init),
                         ys: run.epochLosses)
-                }))
+                }, logY: spansDecades(results.flatMap(\.epochLosses).filter(\.isFinite))))
         log.picture(
             "loss-per-update.png",
             .plot(
                 title: "Loss over the whole set after each update", xLabel: "updates", yLabel: "cross-entropy",
                 series: results.map { run in
                     PlotSeries("\(run.name) (batch \(run.batch))", xs: run.losses.indices.map(Float.init), ys: run.losses)
-                }))
+                }, logY: spansDecades(results.flatMap(\.losses).filter(\.isFinite))))
 
         try log.explain("What to take away")
         log.note(comparison(results.map { ($0.name, $0.losses[0], $0.losses[$0.losses.count - 1]) }), isResult: true)

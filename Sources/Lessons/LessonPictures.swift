@@ -58,7 +58,10 @@ public enum LessonPicture: Sendable {
     /// Several matrices side by side, each with a caption, on one colour scale.
     case heatMaps(title: String, panels: [(caption: String, matrix: Matrix)], showValues: Bool)
     /// Lines and points on shared axes; `yRange` fixes the vertical axis (else it fits the data).
-    case plot(title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil)
+    /// `logY`: a logarithmic y axis (for a loss that falls through decades).
+    case plot(
+        title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil,
+        logY: Bool = false)
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
     /// Several grey images with intensities 0-1 (mean digits) in a grid, each with its caption.
@@ -109,11 +112,11 @@ enum LessonPictures {
                 ).render()
             }
             return sideBySide(maps, title: title)
-        case .plot(let title, let xLabel, let yLabel, let series, let yRange):
+        case .plot(let title, let xLabel, let yLabel, let series, let yRange, let logY):
             return LinePlot(
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
-                }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
+                }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange, logY: logY
             ).render()
         case .digits(let title, let panels):
             return TileGrid(

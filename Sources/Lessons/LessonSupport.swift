@@ -62,3 +62,10 @@ extension Matrix {
         Matrix(rows: indices.count, cols: cols, values: indices.flatMap { row($0) })
     }
 }
+
+/// Whether positive values span at least two decades (max/min >= 100): a loss curve that reads
+/// better on a log axis. Values <= 0 or not finite rule the log axis out.
+func spansDecades(_ values: [Float]) -> Bool {
+    guard let low = values.min(), let high = values.max(), low > 0, high.isFinite else { return false }
+    return high / low >= 100
+}
