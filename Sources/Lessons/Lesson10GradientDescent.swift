@@ -85,6 +85,21 @@ enum Lesson10GradientDescent: Lesson {
                 losses: losses, final: finalLoss, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
             isResult: true)
 
+        log.picture(
+            "loop.png",
+            .flow(
+                title: "The training loop: \(losses.count) iteration\(losses.count == 1 ? "" : "s") here",
+                steps: [
+                    ("1 init", ["random w,", "b = 0"]),
+                    ("2 predict", ["y = x.w + b"]),
+                    ("3 loss", ["L = mean", "(y - t)^2"]),
+                    ("4 gradient", ["dL/dw, dL/db", "by backprop"]),
+                    ("5 step", ["w <- w -", "lr*dL/dw"]),
+                    ("6 repeat", ["back to 2"]),
+                    ("7 stop", ["L < \(format(stopBelow))", "or \(steps) steps"]),
+                ], loopBack: (from: 5, to: 1),
+                caption: "lr = \(format(learningRate)); each pass through 2-5 is one iteration"))
+
         try log.explain("After training")
         let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
         log.show([step(.weights, "w", after), step(.bias, "b", network.bias(0).toMatrix())])

@@ -49,8 +49,8 @@ public struct BarPanel: Sendable {
 
 /// What a lesson wants drawn.
 public enum LessonPicture: Sendable {
-    /// Pixels 0-9 in grey (0 black, 9 white), each cell with its value.
-    case image(title: String, pixels: Matrix)
+    /// Pixels 0-9 in grey (0 black, 9 white), each cell with its value; `columnLabels` under the columns.
+    case image(title: String, pixels: Matrix, columnLabels: [String]? = nil)
     /// A larger grey image with intensities 0-1 (an MNIST digit), without numbers.
     case digit(title: String, pixels: Matrix)
     /// A matrix of signed numbers, blue negative, red positive, with its numbers when `showValues`.
@@ -64,6 +64,8 @@ public enum LessonPicture: Sendable {
         logY: Bool = false)
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
+    /// Steps in a row joined by arrows, with an arrow from step `loopBack.from` back to `loopBack.to`.
+    case flow(title: String, steps: [(name: String, detail: [String])], loopBack: (from: Int, to: Int)?, caption: String)
     /// Several grey images with intensities 0-1 (mean digits) in a grid, each with its caption.
     case digits(title: String, panels: [(caption: String, pixels: Matrix)])
     /// One path of a computation: a box per value with its value and gradient, arrows forward.
@@ -87,10 +89,12 @@ enum LessonPictures {
 
     static func canvas(_ picture: LessonPicture) -> Canvas {
         switch picture {
-        case .image(let title, let pixels):
+        case .image(let title, let pixels, let columnLabels):
+            // Cells of 64 pixels: a 3x3 image or its 9-pixel strip big enough to read.
             return HeatMap(
                 values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
-                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0
+                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0, cellSize: 64,
+                columnLabels: columnLabels
             ).render()
         case .digit(let title, let pixels):
             return HeatMap(
@@ -117,6 +121,11 @@ enum LessonPictures {
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
                 }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange, logY: logY
+            ).render()
+        case .flow(let title, let steps, let loopBack, let caption):
+            return ComputationGraph(
+                nodes: steps.map { ComputationGraph.Node(step: $0.name, detail: $0.detail) }, title: title,
+                caption: caption, loopBack: loopBack
             ).render()
         case .digits(let title, let panels):
             return TileGrid(
