@@ -1,6 +1,7 @@
 // Lesson 9, the gradient by calculus: backpropagation through lesson 8's network, every chain-rule
 // step from the core, then each parameter's nudged and backprop gradients side by side.
 import NeuralCore
+import Render
 
 enum Lesson09Backpropagation: Lesson {
     static func run(_ log: LessonLog, context: LessonContext) throws {
@@ -63,15 +64,24 @@ enum Lesson09Backpropagation: Lesson {
             "Largest relative error: \(format(worst)) over \(comparisons.count) parameters, from one forward and one backward pass "
                 + "instead of \(2 * comparisons.count) forward passes.", isResult: true)
         log.note(agreement(worst: worst, comparisons: comparisons), isResult: true)
+        // On a log axis (errors span decades), with the agreement threshold as a line; an error of
+        // exactly 0 cannot sit on a log axis and is drawn at the floor.
+        let errors = comparisons.map { $0.relativeError() }
+        let floor: Float = 1e-7
+        let last = Float(max(errors.count - 1, 1))
         log.picture(
             "relative-errors.png",
-            .bars(
-                title: "Relative error of each parameter's gradient (largest \(format(worst)))",
-                panels: [
-                    BarPanel(
-                        "", labels: comparisons.map { network.traceParameter(at: $0.flatIndex).label },
-                        values: comparisons.map { $0.relativeError() }, showValues: false)
-                ]))
+            .plot(
+                title: "Relative error of each gradient (largest \(format(worst)))",
+                xLabel: "parameter, in the table's order", yLabel: "relative error",
+                series: [
+                    PlotSeries(
+                        "nudged vs backprop" + (errors.contains { $0 < floor } ? " (below 1e-7 drawn at 1e-7)" : ""),
+                        xs: errors.indices.map(Float.init), ys: errors.map { max($0, floor) }, points: true),
+                    PlotSeries(
+                        "agreement threshold \(format(agreementThreshold))", xs: [0, last],
+                        ys: [agreementThreshold, agreementThreshold], color: Theme.wrong),
+                ], logY: true))
     }
 
     /// One first-layer weight's gradient as its chain-rule factors, each the local derivative of

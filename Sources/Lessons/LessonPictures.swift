@@ -11,12 +11,15 @@ public struct PlotSeries: Sendable {
     public var ys: [Float]
     /// Points (samples) rather than a joined line.
     public var points: Bool
+    /// A colour of its own (else the theme's next one).
+    public var color: RGB?
 
-    public init(_ name: String, xs: [Float], ys: [Float], points: Bool = false) {
+    public init(_ name: String, xs: [Float], ys: [Float], points: Bool = false, color: RGB? = nil) {
         self.name = name
         self.xs = xs
         self.ys = ys
         self.points = points
+        self.color = color
     }
 }
 
@@ -119,7 +122,7 @@ enum LessonPictures {
         case .plot(let title, let xLabel, let yLabel, let series, let yRange, let logY):
             return LinePlot(
                 series: series.map { s in
-                    LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
+                    LinePlot.Series(name: s.name, x: s.xs, y: s.ys, color: s.color, style: s.points ? .points : .line)
                 }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange, logY: logY
             ).render()
         case .flow(let title, let steps, let loopBack, let caption):
