@@ -31,7 +31,8 @@ enum Lesson11MiniBatches: Lesson {
         try log.explain("The data set")
         log.show(
             raw.names.indices.map { i in
-                step(.example, "\(raw.names[i]) (class \(classes[labels[i]]))",
+                step(
+                    .example, "\(raw.names[i]) (class \(classes[labels[i]]))",
                     Matrix(rows: 1, cols: 9, values: raw.inputs.row(i)), index: [i])
             })
 
@@ -39,7 +40,8 @@ enum Lesson11MiniBatches: Lesson {
         let scale: Float = 9
         let x = Matrix(rows: count, cols: 9, values: raw.inputs.values.map { $0 / scale })
         log.show(
-            step(.input, "x (\(raw.names[0])) = pixels / \(format(scale))", Matrix(rows: 1, cols: 9, values: x.row(0)),
+            step(
+                .input, "x (\(raw.names[0])) = pixels / \(format(scale))", Matrix(rows: 1, cols: 9, values: x.row(0)),
                 index: [0]))
         let start = Network(layerSizes: [9, classes.count], activations: [.identity])
         var random = SeededRandom(seed: UInt64(seed))
@@ -51,7 +53,8 @@ enum Lesson11MiniBatches: Lesson {
             step(.loss, "L at the start, pixels 0-9", unscaled, note: "not trained"),
             step(.loss, "L at the start, pixels 0-1", scaled, note: "what the runs start from"),
         ])
-        log.note(startingLoss(scaled: scaled, unscaled: unscaled, chance: chance, classes: classes.count), isResult: true)
+        log.note(
+            startingLoss(scaled: scaled, unscaled: unscaled, chance: chance, classes: classes.count), isResult: true)
 
         try log.explain("Three ways to take steps")
         var results: [RunResult] = []
@@ -71,13 +74,15 @@ enum Lesson11MiniBatches: Lesson {
                 batches.startEpoch()
                 for b in 0..<batches.batchCount {
                     let rows = batches.indices(ofBatch: b).map(Int.init)
-                    _ = trainer.step(input: x.selecting(rows: rows), target: raw.targets.selecting(rows: rows), tracer: NoTracer())
+                    _ = trainer.step(
+                        input: x.selecting(rows: rows), target: raw.targets.selecting(rows: rows), tracer: NoTracer())
                     losses.append(network.loss(.softmaxCrossEntropy, inputs: x, targets: raw.targets))
                 }
                 epochLosses.append(losses[losses.count - 1])
                 if epoch == epochs || epoch % max(1, epochs / 5) == 0 {
                     steps.append(
-                        step(.epochLoss, "\(run.name): L after epoch \(epoch)", epochLosses[epoch], index: [r, epoch],
+                        step(
+                            .epochLoss, "\(run.name): L after epoch \(epoch)", epochLosses[epoch], index: [r, epoch],
                             iteration: epoch))
                 }
             }
@@ -88,7 +93,9 @@ enum Lesson11MiniBatches: Lesson {
             log.show(steps, isResult: true)
 
             // Its predictions: the core's softmax of every example, the largest probability wins.
-            let (_, recorded) = log.record { network.loss(.softmaxCrossEntropy, input: x, target: raw.targets, tracer: $0) }
+            let (_, recorded) = log.record {
+                network.loss(.softmaxCrossEntropy, input: x, target: raw.targets, tracer: $0)
+            }
             let rows = only(recorded, .softmax).map(\.value.numbers)
             let guesses = rows.map { p in
                 let best = p.indices.max { p[$0] < p[$1] }!
@@ -100,13 +107,15 @@ enum Lesson11MiniBatches: Lesson {
                     step(.prediction, "\(run.name): \(raw.names[i])", Float(guess.label), index: [r, i])
                 })
             log.show(
-                step(.accuracy, "\(run.name): accuracy", Float(correct) / Float(count),
+                step(
+                    .accuracy, "\(run.name): accuracy", Float(correct) / Float(count),
                     formula: "\(correct) / \(count)", note: "right / examples",
                     index: [r]), isResult: true)
             predictions.append(guesses)
-            results.append(RunResult(
-                name: run.name, batch: run.batch, updates: updates, losses: losses, epochLosses: epochLosses,
-                correct: correct))
+            results.append(
+                RunResult(
+                    name: run.name, batch: run.batch, updates: updates, losses: losses, epochLosses: epochLosses,
+                    correct: correct))
         }
         log.table(
             ["example", "class"] + runs.map(\.name),
@@ -122,7 +131,8 @@ enum Lesson11MiniBatches: Lesson {
             .plot(
                 title: "Loss over the whole set after each epoch", xLabel: "epoch", yLabel: "cross-entropy",
                 series: results.map { run in
-                    PlotSeries("\(run.name) (batch \(run.batch))", xs: run.epochLosses.indices.map(Float.init),
+                    PlotSeries(
+                        "\(run.name) (batch \(run.batch))", xs: run.epochLosses.indices.map(Float.init),
                         ys: run.epochLosses)
                 }, logY: spansDecades(results.flatMap(\.epochLosses).filter(\.isFinite))))
         log.picture(
@@ -130,7 +140,8 @@ enum Lesson11MiniBatches: Lesson {
             .plot(
                 title: "Loss over the whole set after each update", xLabel: "updates", yLabel: "cross-entropy",
                 series: results.map { run in
-                    PlotSeries("\(run.name) (batch \(run.batch))", xs: run.losses.indices.map(Float.init), ys: run.losses)
+                    PlotSeries(
+                        "\(run.name) (batch \(run.batch))", xs: run.losses.indices.map(Float.init), ys: run.losses)
                 }, logY: spansDecades(results.flatMap(\.losses).filter(\.isFinite))))
 
         try log.explain("What to take away")
@@ -141,11 +152,13 @@ enum Lesson11MiniBatches: Lesson {
     /// What the starting losses say about the scale, from their values.
     static func startingLoss(scaled: Float, unscaled: Float, chance: Float, classes: Int) -> String {
         let near = abs(scaled - chance) <= 0.25 * chance
-        var text = "With pixels 0-1 the untrained loss is \(format(scaled)), "
+        var text =
+            "With pixels 0-1 the untrained loss is \(format(scaled)), "
             + (near
                 ? "close to ln \(classes) = \(format(chance)), the loss of an even guess."
                 : "not close to ln \(classes) = \(format(chance)): this start already prefers some classes.")
-        text += unscaled > scaled
+        text +=
+            unscaled > scaled
             ? " With pixels 0-9 the same weights would start at \(format(unscaled)), \(format(unscaled / scaled)) times higher."
             : " With pixels 0-9 the same weights would start at \(format(unscaled))."
         return text
@@ -171,7 +184,8 @@ enum Lesson11MiniBatches: Lesson {
             let rises = zip(run.losses, run.losses.dropFirst()).filter { $1 > $0 }.count
             return "\(run.name) took \(run.updates) \(run.updates == 1 ? "update" : "updates") to reach "
                 + "\(format(run.losses[run.losses.count - 1])), and the loss over the whole set "
-                + (rises == 0 ? "fell after every one" : "rose after \(rises) of them (a batch's step is not the whole set's)")
+                + (rises == 0
+                    ? "fell after every one" : "rose after \(rises) of them (a batch's step is not the whole set's)")
         }.joined(separator: "; ") + "."
     }
 
@@ -188,7 +202,8 @@ enum Lesson11MiniBatches: Lesson {
         let best = runs.filter { $0.last.isFinite }.min { $0.last < $1.last }!
         var text = "Here \(best.name) ended lowest, at \(format(best.last)) (from \(format(best.first)))."
         if !grew.isEmpty {
-            text += " The loss grew for \(grew.map(change).joined(separator: "; ")): for "
+            text +=
+                " The loss grew for \(grew.map(change).joined(separator: "; ")): for "
                 + "\(grew.count == 1 ? "that run" : "those runs") the steps are too large; try a smaller learning_rate."
         }
         return text

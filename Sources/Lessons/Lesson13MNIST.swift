@@ -30,9 +30,12 @@ enum Lesson13MNIST: Lesson {
             if case .missingFile = error {
                 log.note(
                     "MNIST is not in \(context.mnistDirectory.path). Get it with '.build/release/tracer download' (or point "
-                        + "MNIST_DIR at a folder that has it), then run '.build/release/tracer lesson 13' again.", isResult: true)
+                        + "MNIST_DIR at a folder that has it), then run '.build/release/tracer lesson 13' again.",
+                    isResult: true)
             } else {
-                log.note("MNIST could not be read: \(error). Fetch it again with '.build/release/tracer download'.", isResult: true)
+                log.note(
+                    "MNIST could not be read: \(error). Fetch it again with '.build/release/tracer download'.",
+                    isResult: true)
             }
             try log.explain("Full training")
             return
@@ -51,15 +54,19 @@ enum Lesson13MNIST: Lesson {
             train: trainImages, labels: Array(train.labels.prefix(count)), test: heldImages,
             testLabels: Array(test.labels.prefix(held)))
         log.show(
-            step(.accuracy, "nearest mean image: accuracy on the first \(held) test images", Float(baseline.correct) / Float(held),
+            step(
+                .accuracy, "nearest mean image: accuracy on the first \(held) test images",
+                Float(baseline.correct) / Float(held),
                 formula: "\(baseline.correct)/\(held)"), isResult: true)
         log.picture(
             "mean-digits.png",
             .digits(
                 title: "Each digit's mean over the first \(grouped(count)) training images",
                 panels: (0..<10).map { c in
-                    (caption: "\(c) (\(baseline.counts[c]))",
-                        pixels: Matrix(rows: train.rows, cols: train.cols, values: baseline.means.row(c)))
+                    (
+                        caption: "\(c) (\(baseline.counts[c]))",
+                        pixels: Matrix(rows: train.rows, cols: train.cols, values: baseline.means.row(c))
+                    )
                 }))
 
         try log.explain("A quick training")
@@ -87,9 +94,11 @@ enum Lesson13MNIST: Lesson {
                 + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
         log.show(
-            step(.accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+            step(
+                .accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
                 formula: "\(evaluation.correct)/\(held)"), isResult: true)
-        log.note(quickVerdict(accuracy: evaluation.accuracy, losses: epochSteps.map { $0.value.numbers[0] }), isResult: true)
+        log.note(
+            quickVerdict(accuracy: evaluation.accuracy, losses: epochSteps.map { $0.value.numbers[0] }), isResult: true)
         let baselineAccuracy = Double(baseline.correct) / Double(held)
         log.note(
             evaluation.accuracy > baselineAccuracy
@@ -133,7 +142,8 @@ enum Lesson13MNIST: Lesson {
         let probabilities = only(steps, .softmax).first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         log.show(
-            step(.prediction, "predicted digit", Float(predicted),
+            step(
+                .prediction, "predicted digit", Float(predicted),
                 note: "the digit with the largest p, \(format(probabilities[predicted]))"),
             isResult: true)
         log.note(
@@ -188,7 +198,8 @@ enum Lesson13MNIST: Lesson {
             return "The training diverged (the loss stopped being a number): try a smaller learning_rate."
         }
         if accuracy < 0.2 {
-            return "Only \(percent) right, near the 10% of guessing: the steps were too large or too few; try a smaller "
+            return
+                "Only \(percent) right, near the 10% of guessing: the steps were too large or too few; try a smaller "
                 + "learning_rate or more training_images and epochs."
         }
         if accuracy >= 0.5 { return "Even this short run gets \(percent) of these test digits right." }

@@ -68,7 +68,8 @@ public enum LessonPicture: Sendable {
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
     /// Steps in a row joined by arrows, with an arrow from step `loopBack.from` back to `loopBack.to`.
-    case flow(title: String, steps: [(name: String, detail: [String])], loopBack: (from: Int, to: Int)?, caption: String)
+    case flow(
+        title: String, steps: [(name: String, detail: [String])], loopBack: (from: Int, to: Int)?, caption: String)
     /// Several grey images with intensities 0-1 (mean digits) in a grid, each with its caption.
     case digits(title: String, panels: [(caption: String, pixels: Matrix)])
     /// One path of a computation: a box per value with its value and gradient, arrows forward.
@@ -123,7 +124,8 @@ enum LessonPictures {
             return LinePlot(
                 series: series.map { s in
                     LinePlot.Series(name: s.name, x: s.xs, y: s.ys, color: s.color, style: s.points ? .points : .line)
-                }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange, logY: logY
+                }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange,
+                logY: logY
             ).render()
         case .flow(let title, let steps, let loopBack, let caption):
             return ComputationGraph(
@@ -140,7 +142,8 @@ enum LessonPictures {
             return ComputationGraph(
                 nodes: nodes.enumerated().map { k, node in
                     ComputationGraph.Node(
-                        name: node.name, value: TraceNumber.format(node.value), gradient: TraceNumber.format(node.gradient),
+                        name: node.name, value: TraceNumber.format(node.value),
+                        gradient: TraceNumber.format(node.gradient),
                         highlighted: k == highlight)
                 }, title: title, caption: caption
             ).render()

@@ -47,7 +47,8 @@ public enum Quiz {
             }
             guard let found else {
                 throw item.error(
-                    "lesson \(trace.number) shows no '\(name)' step" + (label.map { " labelled '\($0)'" } ?? "") + " with one number")
+                    "lesson \(trace.number) shows no '\(name)' step" + (label.map { " labelled '\($0)'" } ?? "")
+                        + " with one number")
             }
             if !positions.contains(where: { $0 == found }) { positions.append(found) }
         }
@@ -82,7 +83,8 @@ public enum Quiz {
             var start = 0
             for s in here.sorted() {
                 if s > start && !isData {
-                    write(text(TraceText.lines(of: [.steps(Array(steps[start..<s]), isResult: isResult)], style: style)))
+                    write(
+                        text(TraceText.lines(of: [.steps(Array(steps[start..<s]), isResult: isResult)], style: style)))
                 }
                 let step = steps[s]
                 let shown = TraceText.lines(of: [.steps([step], isResult: isResult)], style: style)
@@ -99,10 +101,14 @@ public enum Quiz {
                             right += 1
                             write("  Right: \(step.label) is \(TraceNumber.format(value)).\n")
                         } else {
-                            write("  Not quite: you said \(trimmed); \(step.label) is \(TraceNumber.format(value)). The arithmetic:\n")
+                            write(
+                                "  Not quite: you said \(trimmed); \(step.label) is \(TraceNumber.format(value)). The arithmetic:\n"
+                            )
                         }
                     } else {
-                        write("  '\(trimmed)' is not a number; \(step.label) is \(TraceNumber.format(value)). The arithmetic:\n")
+                        write(
+                            "  '\(trimmed)' is not a number; \(step.label) is \(TraceNumber.format(value)). The arithmetic:\n"
+                        )
                     }
                 }
                 write(text(shown))
@@ -112,7 +118,9 @@ public enum Quiz {
                 write(text(TraceText.lines(of: [.steps(Array(steps[start...]), isResult: isResult)], style: style)))
             }
         }
-        write("\n\(right) of \(asked) right" + (questions.count > asked ? " (\(questions.count - asked) not answered)" : "") + ".\n")
+        write(
+            "\n\(right) of \(asked) right"
+                + (questions.count > asked ? " (\(questions.count - asked) not answered)" : "") + ".\n")
         return (right, asked)
     }
 

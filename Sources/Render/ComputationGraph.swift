@@ -28,7 +28,9 @@ public struct ComputationGraph {
             self.detail = detail
         }
 
-        var lines: [String] { value.isEmpty && gradient.isEmpty ? [name] + detail : [name, "value " + value, "grad " + gradient] }
+        var lines: [String] {
+            value.isEmpty && gradient.isEmpty ? [name] + detail : [name, "value " + value, "grad " + gradient]
+        }
         var isValue: Bool { !(value.isEmpty && gradient.isEmpty) }
     }
 
@@ -57,7 +59,8 @@ public struct ComputationGraph {
         let titleHeight = Layout.titleHeight(title)
         let loopHeight = loopBack == nil ? 0 : 28
         let captionHeight = (caption.isEmpty ? 0 : lineHeight + 8) + loopHeight
-        let width = max(rowWidth, BitmapFont.textWidth(title, scale: 2), BitmapFont.textWidth(caption, scale: scale))
+        let width =
+            max(rowWidth, BitmapFont.textWidth(title, scale: 2), BitmapFont.textWidth(caption, scale: scale))
             + 2 * Theme.margin
         let height = Theme.margin + titleHeight + boxHeight + captionHeight + 2 * Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)

@@ -12,13 +12,16 @@ struct LessonCommand: ParsableCommand {
     @Argument(help: "The lesson number (see 'tracer list').")
     var number: Int
 
-    @Flag(help: "Stop at the steps the lesson file names under 'quiz' and ask for each value (read from standard input).")
+    @Flag(
+        help: "Stop at the steps the lesson file names under 'quiz' and ask for each value (read from standard input).")
     var quiz = false
 
     @OptionGroup var options: LessonRunOptions
 
     func validate() throws {
-        if quiz && (options.json || options.quiet) { throw ValidationError("--quiz prints the whole text; leave out --json and --quiet") }
+        if quiz && (options.json || options.quiet) {
+            throw ValidationError("--quiz prints the whole text; leave out --json and --quiet")
+        }
     }
 
     func run() throws {

@@ -82,7 +82,9 @@ import Testing
         #expect(starts[0] > 2 * starts[1])
         // Each run's loss falls (epoch 0 to the last epoch).
         for r in 0..<3 {
-            let losses = trace.steps.filter { $0.kind == .epochLoss && $0.index?.first == r }.map { $0.value.numbers[0] }
+            let losses = trace.steps.filter { $0.kind == .epochLoss && $0.index?.first == r }.map {
+                $0.value.numbers[0]
+            }
             #expect(losses.last! < 0.5 * losses.first!)
         }
         let text = squeezed(TraceText.render(trace, style: TextStyle()))
@@ -114,7 +116,10 @@ import Testing
     @Test func lesson9ChainFactorsMultiplyToTheBackpropGradient() throws {
         let trace = try runLesson(9)
         let chain = trace.steps.filter { $0.kind == .chainRule }
-        #expect(chain.map(\.label) == ["dL/dy", "dy/da1[0]", "da1[0]/dz1[0]", "dz1[0]/dw1[4,0]", "dL/dw1[4,0] by the chain rule"])
+        #expect(
+            chain.map(\.label) == [
+                "dL/dy", "dy/da1[0]", "da1[0]/dz1[0]", "dz1[0]/dw1[4,0]", "dL/dw1[4,0] by the chain rule",
+            ])
         // By hand: y = 0.39*0.5 + 0.55*(-0.4) + 0.1 = 0.075; dL/dy = 2*(0.075 - 1) = -1.85; dy/da1[0] = w2[0] = 0.5;
         // relu'(0.39) = 1; dz1[0]/dw1[4,0] = x4 = 9; product -8.325.
         let values = chain.map { $0.value.numbers[0] }
@@ -123,7 +128,8 @@ import Testing
         }
         #expect(isClose(values[0] * values[1] * values[2] * values[3], values[4], absolute: 1e-5))
         let backprop = trace.steps.first {
-            $0.kind == .gradientBackprop && $0.parameter == TraceParameter(layer: 1, kind: .weights, index: [4, 0], name: "w1")
+            $0.kind == .gradientBackprop
+                && $0.parameter == TraceParameter(layer: 1, kind: .weights, index: [4, 0], name: "w1")
         }
         #expect(backprop?.value.numbers[0] == values[4])
         #expect(trace.pictures.contains { $0.name == "chain.png" })
@@ -188,8 +194,10 @@ import Testing
     }
 
     @Test func momentumSentenceFollowsTheLosses() {
-        #expect(Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 0.5], mu: 0.3).contains("below plain"))
-        #expect(Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 3], mu: 0.9).contains("overshoots"))
+        #expect(
+            Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 0.5], mu: 0.3).contains("below plain"))
+        #expect(
+            Lesson10GradientDescent.momentumVerdict(plain: [5, 1], momentum: [5, 3], mu: 0.9).contains("overshoots"))
     }
 }
 
@@ -228,6 +236,7 @@ import Testing
         #expect(result.asked == 2)
         // Lesson 1 asks N(-2) = -2*0.5 + 0.3 = -0.7 first (1 is wrong), then the loss (999 is wrong).
         #expect(result.right == 0)
-        #expect(written.contains("Not quite: you said 1; N(-2) is -0.7. The arithmetic:\n  N(-2) = -2*0.5 + 0.3 = -0.7"))
+        #expect(
+            written.contains("Not quite: you said 1; N(-2) is -0.7. The arithmetic:\n  N(-2) = -2*0.5 + 0.3 = -0.7"))
     }
 }

@@ -13,7 +13,10 @@ import Testing
         let canvas = ComputationGraph(nodes: nodes, title: "path").render()
         #expect(canvas.width > 2 * BitmapFont.textWidth("grad -8.325", scale: 2))
         // The highlighted box's frame is in the highlight colour somewhere in the picture.
-        #expect((0..<canvas.width).contains { x in (0..<canvas.height).contains { y in canvas[x, y] as RGB == Theme.highlight } })
+        #expect(
+            (0..<canvas.width).contains { x in
+                (0..<canvas.height).contains { y in canvas[x, y] as RGB == Theme.highlight }
+            })
         let three = ComputationGraph(nodes: nodes + [nodes[1]], title: "path").render()
         #expect(three.width > canvas.width)
     }
