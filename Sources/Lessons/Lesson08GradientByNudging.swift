@@ -199,9 +199,15 @@ enum Lesson08GradientByNudging: Lesson {
         var text = "The derivative's formula gives dL/dw = \(format(derivative)); "
         text += "the smallest step, h = \(format(last.h)), gives a slope of \(format(last.slope))"
         text += close ? ", within \(format(gaps.last!)) of it" : ", still \(format(gaps.last!)) away"
-        text += shrinking && secants.count > 1
-            ? ". Each smaller h brings the secant's slope closer: the rise over run converges on the derivative."
-            : ". The secants' slopes do not close in steadily here: a step this small loses digits to rounding."
+        if secants.count == 1 {
+            text += ". With one step there is nothing to converge yet: list smaller ones under `steps` to watch "
+                + "the secants close in."
+        } else {
+            text += shrinking
+                ? ". Each smaller h brings the secant's slope closer: the rise over run converges on the derivative."
+                : ". The secants' slopes do not close in steadily here: list the steps from large to small, and "
+                    + "know that a very small h loses digits to rounding."
+        }
         if derivative < 0 {
             text += " It is negative: raising w lowers L."
         } else if derivative > 0 {

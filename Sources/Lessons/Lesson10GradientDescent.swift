@@ -179,6 +179,7 @@ enum Lesson10GradientDescent: Lesson {
     static func momentumVerdict(plain: [Float], momentum: [Float], mu: Float) -> String {
         guard let a = plain.last, let b = momentum.last else { return "" }
         let n = momentum.count
+        if mu == 0 { return "With momentum 0 the velocity is just the gradient: the same steps as plain SGD." }
         func diverged(_ losses: [Float]) -> Bool {
             guard let first = losses.first, let last = losses.last else { return false }
             return !last.isFinite || last > 1e6 * max(first, 1e-6)

@@ -63,6 +63,15 @@ import Testing
         }
     }
 
+    @Test func slopeSentenceFollowsTheSecants() {
+        let converging = Lesson08GradientByNudging.slopeSummary([(1, 3.2), (0.1, 1.7), (0.01, 1.54)], derivative: 1.528)
+        #expect(converging.contains("converges on the derivative") && converging.contains("positive"))
+        let one = Lesson08GradientByNudging.slopeSummary([(0.1, 1.7)], derivative: 1.528)
+        #expect(one.contains("nothing to converge yet"))
+        let wrongOrder = Lesson08GradientByNudging.slopeSummary([(0.01, 1.54), (1, 3.2)], derivative: -1.5)
+        #expect(wrongOrder.contains("do not close in steadily") && wrongOrder.contains("negative"))
+    }
+
     @Test func lesson11EveryRunLearnsEveryPattern() throws {
         let trace = try runLesson(11)
         let accuracies = trace.steps.filter { $0.kind == .accuracy }
