@@ -18,8 +18,8 @@ public enum Quiz {
     /// The steps to ask about: for each item of the lesson file's `quiz` list, a step name (the
     /// first step of that name with a single number as its value) or `{step: name, label: text}`
     /// (the step with that label). Steps the text shows as a table (JSON-only data) count too.
-    /// Their positions are (entry, step) in `trace.entries`. An unknown name or a step the
-    /// lesson never records is a lesson-file error naming the field.
+    /// Their positions are (entry, step) in `trace.entries`. An unknown step name is a lesson-file
+    /// error naming the field; a step this run does not show is skipped.
     static func questions(_ trace: LessonTrace, file: LessonFile) throws -> [(entry: Int, step: Int)] {
         let field = file.inputs["quiz"]
         guard field.exists else { return [] }
@@ -45,11 +45,8 @@ public enum Quiz {
                     }
                 }
             }
-            guard let found else {
-                throw item.error(
-                    "lesson \(trace.number) shows no '\(name)' step" + (label.map { " labelled '\($0)'" } ?? "")
-                        + " with one number")
-            }
+            // A step this run does not show (lesson 13 without MNIST) is not asked.
+            guard let found else { continue }
             if !positions.contains(where: { $0 == found }) { positions.append(found) }
         }
         return positions
@@ -64,9 +61,13 @@ public enum Quiz {
         let questions = try questions(trace, file: file)
         let title = "Lesson \(trace.number): \(trace.title) (quiz)"
         write(title + "\n" + String(repeating: "=", count: title.count) + "\n")
-        write(
-            "At \(questions.count) step\(questions.count == 1 ? "" : "s") you type the value before it is shown; answers "
-                + "within 1% (or 0.01) count as right. A number or arithmetic such as 3*0.1 + 0.2 will do.\n")
+        if questions.isEmpty {
+            write("This run shows none of the steps the lesson file names under quiz; here is the lesson.\n")
+        } else {
+            write(
+                "At \(questions.count) step\(questions.count == 1 ? "" : "s") you type the value before it is shown; answers "
+                    + "within 1% (or 0.01) count as right. A number or arithmetic such as 3*0.1 + 0.2 will do.\n")
+        }
         var right = 0, asked = 0, inputEnded = false
         for (e, entry) in trace.entries.enumerated() {
             let here = questions.filter { $0.entry == e }.map(\.step)

@@ -228,10 +228,14 @@ import Testing
     @Test func anUnknownQuizStepIsAFileError() throws {
         let folder = try temporaryLessonsCopy()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try edit(folder, "06-dot-product.md", replacing: "quiz: [product", with: "quiz: [gradient_numeric")
+        try edit(folder, "06-dot-product.md", replacing: "quiz: [product", with: "quiz: [no_such_step")
         let context = try lessonContext(folder)
         let trace = try runLesson(6, in: folder)
         #expect(throws: LessonError.self) { try Quiz.questions(trace, file: try context.catalog.file(6)) }
+        // A real step name the lesson does not show is skipped (lesson 13 without MNIST shows none).
+        try edit(folder, "06-dot-product.md", replacing: "quiz: [no_such_step", with: "quiz: [gradient_numeric")
+        #expect(try Quiz.questions(trace, file: try lessonContext(folder).catalog.file(6)).count == 3)
+        #expect(try Quiz.questions(try runLesson(13), file: try context.catalog.file(13)).isEmpty)
     }
 
     @Test func answersAreMarkedAndTheArithmeticShownEitherWay() throws {
