@@ -157,6 +157,8 @@ public enum LessonRunner {
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)
+        // Exercises for the learner close the lesson, after its last steps.
+        if file.sections.contains(where: { $0.heading.lowercased() == "try this" }) { try log.explain("Try this") }
         return log.trace
     }
 
