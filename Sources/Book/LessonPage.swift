@@ -7,7 +7,8 @@ import NeuralCore
 enum LessonPage {
     /// The page of `trace`, written into its folder `folder` (where its pictures already are).
     static func html(_ trace: LessonTrace, previous: CourseEntry?, next: CourseEntry?, folder: URL) -> String {
-        let titles = Dictionary(trace.pictures.map { ($0.name, $0.picture.title) }, uniquingKeysWith: { a, _ in a })
+        let titles = Dictionary(
+            (trace.pictures + trace.framePictures).map { ($0.name, $0.picture.title) }, uniquingKeysWith: { a, _ in a })
         var parts: [HTML] = [
             HTML(raw: "<p class=\"lead\"><a href=\"../index.html\">Course</a> · Lesson \(trace.number)</p>"),
             HTML(raw: "<h1>") + HTML(text: "Lesson \(trace.number): \(trace.title)") + HTML(raw: "</h1>"),
@@ -135,8 +136,9 @@ extension LessonPicture {
     /// The title drawn on the picture: its alt text and caption on a page.
     var title: String {
         switch self {
-        case .image(let title, _), .digit(let title, _), .heatMap(let title, _, _), .heatMaps(let title, _, _),
-            .plot(let title, _, _, _, _), .bars(let title, _):
+        case .image(let title, _, _), .digit(let title, _), .heatMap(let title, _, _), .heatMaps(let title, _, _),
+            .plot(let title, _, _, _, _, _), .bars(let title, _), .flow(let title, _, _, _), .digits(let title, _),
+            .graph(let title, _, _, _):
             return title
         }
     }

@@ -1,5 +1,6 @@
 // The lesson runner: finds the lesson files, runs a lesson's code on its file, and writes its
 // trace.txt, trace.jsonl and pictures. Printing to the terminal is the command line's business.
+import Datasets
 import Foundation
 import NeuralCore
 import SafeIO
@@ -45,14 +46,11 @@ public struct LessonContext: Sendable {
         self.mnistDirectory = mnistDirectory
     }
 
-    /// `$MNIST_DIR`, else `$XDG_CACHE_HOME/neuraltracer/mnist`, else `~/.cache/neuraltracer/mnist`.
+    /// The MNIST folder without a --data flag: `DataFolder`'s rule (`$MNIST_DIR`, else the user
+    /// cache, ignoring a relative `$XDG_CACHE_HOME` as the XDG spec says), kept in that one place.
     public static func defaultMNISTDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL
     {
-        if let dir = environment["MNIST_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache =
-            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
-        return cache.appendingPathComponent("neuraltracer/mnist")
+        DataFolder.resolve(kind: .mnist, dataFlag: nil, environment: environment).url
     }
 }
 
@@ -159,6 +157,8 @@ public enum LessonRunner {
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)
+        // Exercises for the learner close the lesson, after its last steps.
+        if file.sections.contains(where: { $0.heading.lowercased() == "try this" }) { try log.explain("Try this") }
         return log.trace
     }
 
@@ -183,7 +183,7 @@ public enum LessonRunner {
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
         try writeAtomically(jsonLines(trace), to: folder.appendingPathComponent("trace.jsonl"))
-        if LessonPictures.available { try LessonPictures.writeAll(trace.pictures, to: folder) }
+        if LessonPictures.available { try LessonPictures.writeAll(trace.pictures + trace.framePictures, to: folder) }
         return folder
     }
 
@@ -206,7 +206,8 @@ public enum LessonRunner {
     static func writeAtomically(_ text: String, to url: URL) throws {
         do { try AtomicFile.write(Array(text.utf8), to: url.path) } catch {
             throw LessonError(
-                file: url.path, problem: "cannot write the file (\(error.reason)); choose another output folder with --out DIR")
+                file: url.path,
+                problem: "cannot write the file (\(error.reason)); choose another output folder with --out DIR")
         }
     }
 }

@@ -36,6 +36,8 @@ public struct LessonTrace: Sendable {
     public var pictures: [(name: String, picture: LessonPicture)] = []
     /// Sequences to step through in the book (LessonFrames.swift); not in the text or JSON form.
     public var sequences: [FrameSequence] = []
+    /// The pictures of the sequences' frames, drawn with `pictures` but named in no trace entry.
+    public var framePictures: [(name: String, picture: LessonPicture)] = []
 
     /// Every recorded step in the order shown (what the JSON form lists).
     public var steps: [TraceStep] {
@@ -96,7 +98,7 @@ final class LessonLog {
     }
 
     /// A picture drawn with the others but not shown in the trace (a frame of a sequence).
-    func addPicture(_ name: String, _ picture: LessonPicture) { trace.pictures.append((name, picture)) }
+    func addPicture(_ name: String, _ picture: LessonPicture) { trace.framePictures.append((name, picture)) }
 
     func appendSequence(_ sequence: FrameSequence) { trace.sequences.append(sequence) }
 
@@ -123,7 +125,8 @@ func step(
     _ kind: TraceStepName, _ label: String, _ value: Matrix, formula: String? = nil, note: String? = nil,
     index: [Int]? = nil, iteration: Int? = nil
 ) -> TraceStep {
-    TraceStep(kind, label: label, value: .matrix(value), formula: formula, note: note, index: index, iteration: iteration)
+    TraceStep(
+        kind, label: label, value: .matrix(value), formula: formula, note: note, index: index, iteration: iteration)
 }
 
 /// Short for the core's number format.

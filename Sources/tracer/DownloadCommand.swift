@@ -25,16 +25,12 @@ struct DownloadCommand: ParsableCommand {
     var mirror: String?
 
     @Option(help: "Which dataset: mnist or fashion.")
-    var dataset: String = DatasetKind.mnist.rawValue
+    var dataset: DatasetKind = .mnist
 
     @Option(help: "Seconds to wait for a mirror's next bytes before giving up on it.")
     var timeout: Double = 30
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError(
-                "--dataset must be one of: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if let mirror {
             guard let url = URL(string: mirror), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
                 throw ValidationError("--mirror must be an http:// or https:// URL, not '\(mirror)'")
@@ -44,7 +40,7 @@ struct DownloadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let kind = DatasetKind(rawValue: dataset)!  // checked in validate()
+        let kind = dataset
         let folder = DataFolder.resolve(kind: kind, dataFlag: data, forDownload: true)
         // Debian's package is where Fashion-MNIST is read from by default: nothing to fetch then.
         if kind == .fashion, data == nil {

@@ -19,7 +19,7 @@ import Testing
             let trace = try runLesson(number)
             let sequence = try #require(trace.sequences.first, "lesson \(number) has no frames")
             #expect(sequence.frames.count >= 2 && sequence.frames.count <= 25)
-            let drawn = Set(trace.pictures.map(\.name))
+            let drawn = Set(trace.framePictures.map(\.name))
             for frame in sequence.frames {
                 #expect(frame.picture.hasPrefix(prefix + "-") && drawn.contains(frame.picture))
                 #expect(!frame.steps.isEmpty, "lesson \(number): \(frame.caption) has no steps")
