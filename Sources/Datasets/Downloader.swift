@@ -32,7 +32,8 @@ public struct Downloader: Sendable {
     public let kind: DatasetKind
     /// Base URLs tried in order; each must serve `<base>/<file>.gz`.
     public let mirrors: [URL]
-    /// Seconds a request may wait for the next bytes before it counts as failed.
+    /// Seconds a request may wait for the next bytes before it counts as failed (a whole file may
+    /// take 20 times as long, at least a minute).
     public let timeout: TimeInterval
 
     /// The most bytes a response body may have: a larger one (an endless body) is cut off there
@@ -165,7 +166,9 @@ public struct Downloader: Sendable {
         defer { close(descriptor) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = max(timeout, 600)
+        // A mirror that trickles a byte now and then never trips the per-read timeout: the whole
+        // transfer gets 20 times as long (10 minutes by default), and no longer.
+        configuration.timeoutIntervalForResource = max(timeout * 20, 60)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         let transfer = StreamingTransfer(descriptor: descriptor, limit: maximumBodyBytes)
         let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)

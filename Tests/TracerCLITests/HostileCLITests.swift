@@ -391,3 +391,18 @@ struct PredictNameCLITests {
         #expect(names.allSatisfy { $0.utf8.count <= 255 && !$0.hasPrefix(".") }, "\(names)")
     }
 }
+
+@Suite("Download options")
+struct DownloadOptionCLITests {
+    @Test("a timeout or mirror URL that URLSession cannot take is a usage error, not a trap", arguments: [
+        ["--timeout", "inf"], ["--timeout", "1e300"], ["--timeout", "nan"], ["--mirror", "http://"],
+        ["--mirror", "http://127.0.0.1:99999/"],
+    ])
+    func badOptions(arguments: [String]) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runTracer(["download", "--data", folder.path] + arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(arguments[0]))
+    }
+}
