@@ -109,6 +109,13 @@ public enum ModelFile {
     /// Only a regular file is read (a pipe or a device is named as what it is, never waited on),
     /// and only up to the size of the largest model this loads.
     public static func load(_ path: String) throws(ModelFileError) -> Network {
+        // The header first: a file whose size does not match it is reported without reading the rest.
+        let size: Int, head: [UInt8]
+        do {
+            size = try RegularFile.size(path)
+            head = try RegularFile.read(path, limit: maximumFileBytes, prefix: maximumHeaderBytes)
+        } catch { throw .unreadable(path: path, reason: error.reason) }
+        _ = try readHeader(head, fileSize: size, path: path)
         let bytes: [UInt8]
         do { bytes = try RegularFile.read(path, limit: maximumFileBytes) } catch {
             throw .unreadable(path: path, reason: error.reason)
@@ -116,11 +123,29 @@ public enum ModelFile {
         return try decode(bytes, path: path)
     }
 
-    /// The largest header (64 sizes) and `maximumParameters` weights.
-    static let maximumFileBytes = 16 + 4 * maximumLayerSizes + maximumLayerSizes + 8 + 4 * maximumParameters
+    /// The largest header (64 sizes), and with it `maximumParameters` weights.
+    static let maximumHeaderBytes = 16 + 4 * maximumLayerSizes + maximumLayerSizes + 8
+    static let maximumFileBytes = maximumHeaderBytes + 4 * maximumParameters
 
     /// Parses a model from its bytes; `path` is only for the messages.
     public static func decode(_ bytes: [UInt8], path: String) throws(ModelFileError) -> Network {
+        let header = try readHeader(bytes, fileSize: bytes.count, path: path)
+        var reader = LittleEndianReader(bytes: bytes)
+        reader.offset = header.headerBytes
+        let network = Network(layerSizes: header.sizes, activations: header.activations)
+        for i in 0..<network.parameterCount {
+            let value = Float(bitPattern: reader.uint32())
+            guard value.isFinite else { throw .nonFiniteWeights(path: path) }
+            network.parameters.base[i] = value
+        }
+        return network
+    }
+
+    /// The header at the start of `bytes`, checked, for a file of `fileSize` bytes (which need not
+    /// all be in `bytes`: `load` checks the size a header declares before reading the weights).
+    static func readHeader(_ bytes: [UInt8], fileSize: Int, path: String) throws(ModelFileError)
+        -> (sizes: [Int], activations: [Activation], headerBytes: Int)
+    {
         var reader = LittleEndianReader(bytes: bytes)
         // Magic first, even in a short file: a stranger file should say "not a model", not "truncated".
         let magicPrefix = Array(bytes.prefix(magic.count))
@@ -163,19 +188,13 @@ public enum ModelFile {
             )
         }
         let totalBytes = headerBytes + 4 * expectedParameters
-        guard bytes.count >= totalBytes else {
-            throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
+        guard fileSize >= totalBytes else {
+            throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: fileSize)
         }
-        guard bytes.count == totalBytes else {
-            throw .trailingBytes(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
+        guard fileSize == totalBytes else {
+            throw .trailingBytes(path: path, expectedBytes: totalBytes, actualBytes: fileSize)
         }
-        let network = Network(layerSizes: sizes, activations: activations)
-        for i in 0..<expectedParameters {
-            let value = Float(bitPattern: reader.uint32())
-            guard value.isFinite else { throw .nonFiniteWeights(path: path) }
-            network.parameters.base[i] = value
-        }
-        return network
+        return (sizes, activations, headerBytes)
     }
 
     /// Loads a model and checks that it maps `inputSize` inputs to `outputSize` classes.
