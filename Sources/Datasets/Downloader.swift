@@ -163,7 +163,6 @@ public struct Downloader: Sendable {
     func fetch(_ url: URL, to path: String) throws -> Int {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
-        defer { close(descriptor) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         // A mirror that trickles a byte now and then never trips the per-read timeout: the whole
@@ -171,6 +170,12 @@ public struct Downloader: Sendable {
         configuration.timeoutIntervalForResource = max(timeout * 20, 60)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         let transfer = StreamingTransfer(descriptor: descriptor, limit: maximumBodyBytes)
+        // Pieces still queued for the delegate must not be written once the descriptor is closed
+        // (its number may by then belong to another file).
+        defer {
+            transfer.finish()
+            close(descriptor)
+        }
         let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
         defer { session.invalidateAndCancel() }
         let task = session.dataTask(with: URLRequest(url: url))
@@ -250,6 +255,11 @@ private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchec
         self.limit = limit
     }
 
+    private var finished = false
+
+    /// No more writes: the caller is about to close the descriptor.
+    func finish() { lock.withLock { finished = true } }
+
     /// True once the body is past the limit or could not be written: the watcher cancels.
     var stopped: Bool { lock.withLock { received > limit || writeFailure != nil } }
 
@@ -263,7 +273,7 @@ private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         lock.withLock {
-            guard received <= limit, writeFailure == nil else { return }
+            guard !finished, received <= limit, writeFailure == nil else { return }
             received += data.count
             guard received <= limit else { return }
             data.withUnsafeBytes { buffer in
