@@ -6,7 +6,7 @@ enum Lesson02Neuron: Lesson {
     static func run(_ log: LessonLog, context: LessonContext) throws {
         let one = log.file.inputs["one_input"], several = log.file.inputs["several_inputs"]
         let x = try one["x"].number(), weight = try one["weight"].number(), bias = try one["bias"].number()
-        let xs = try several["x"].numbers()
+        let xs = try atLeastOne(several["x"].numbers(), several["x"], "input")
         let weights = try several["weights"].numbers(count: xs.count)
         let severalBias = try several["bias"].number()
 
@@ -14,11 +14,11 @@ enum Lesson02Neuron: Lesson {
         let neuron = Network(layerSizes: [1, 1], activations: [.identity])
         neuron.setLayer(0, weights: Matrix([[weight]]), bias: [bias])
         let (_, steps) = log.record { neuron.traceForward(Matrix([[x]]), tracer: $0) }
-        log.show(only(steps, "input", "weights", "bias"))
-        log.show(only(steps, "product"))
-        log.show(only(steps, "z"), isResult: true)
+        log.show(only(steps, .input, .weights, .bias))
+        log.show(only(steps, .product))
+        log.show(only(steps, .z), isResult: true)
         // The same neuron on a range of inputs around x: a straight line through (x, z).
-        let z = only(steps, "z")[0].value.numbers[0]
+        let z = only(steps, .z)[0].value.numbers[0]
         let reach = max(abs(x) * 1.5, 1)
         let grid = evenlySpaced(-reach, reach, count: 61)
         log.picture(
@@ -34,11 +34,11 @@ enum Lesson02Neuron: Lesson {
         let wide = Network(layerSizes: [xs.count, 1], activations: [.identity])
         wide.setLayer(0, weights: column(weights), bias: [severalBias])
         let (_, wideSteps) = log.record { wide.traceForward(Matrix(rows: 1, cols: xs.count, values: xs), tracer: $0) }
-        log.show(only(wideSteps, "input", "weights", "bias"))
-        log.show(only(wideSteps, "product"))
-        log.show(only(wideSteps, "z"), isResult: true)
-        let products = only(wideSteps, "product")
-        let sum = only(wideSteps, "z")[0].value.numbers[0]
+        log.show(only(wideSteps, .input, .weights, .bias))
+        log.show(only(wideSteps, .product))
+        log.show(only(wideSteps, .z), isResult: true)
+        let products = only(wideSteps, .product)
+        let sum = only(wideSteps, .z)[0].value.numbers[0]
         log.picture(
             "products.png",
             .bars(

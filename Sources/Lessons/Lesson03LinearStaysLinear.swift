@@ -17,38 +17,42 @@ enum Lesson03LinearStaysLinear: Lesson {
         stacked.setLayer(0, weights: weights1, bias: bias1)
         stacked.setLayer(1, weights: weights2, bias: bias2)
         log.show([
-            step("weights", "w1", weights1), step("bias", "b1", Matrix(rows: 1, cols: bias1.count, values: bias1)),
-            step("weights", "w2", weights2), step("bias", "b2", Matrix(rows: 1, cols: bias2.count, values: bias2)),
+            step(.weights, "w1", weights1), step(.bias, "b1", Matrix(rows: 1, cols: bias1.count, values: bias1)),
+            step(.weights, "w2", weights2), step(.bias, "b2", Matrix(rows: 1, cols: bias2.count, values: bias2)),
         ])
 
         try log.explain("One layer does the same")
-        // W = w1*w2 and b = b1*w2 + b2, by the core's readable matrix product.
-        var combined = Matrix(rows: weights1.rows, cols: weights2.cols)
-        combined.withMutableView { w in
-            weights1.withView { a in weights2.withView { b in matrixProduct(w, a, b, kernel: .naive) } }
+        // W = w1*w2 and B = b1*w2 + b2, by the core's readable matrix product, which records each
+        // product as it adds it; each combined number is shown as the sum of those products.
+        let (combined, weightProducts) = log.record {
+            weights1.times(weights2, tracer: $0, names: ProductTraceNames(a: "w1", b: "w2", sum: "s"))
         }
-        let bias1Row = Matrix(rows: 1, cols: bias1.count, values: bias1)
-        var combinedBias = Matrix(rows: 1, cols: bias2.count, values: bias2)
-        combinedBias.withMutableView { out in
-            bias1Row.withView { a in weights2.withView { b in matrixProduct(out, a, b, beta: 1, kernel: .naive) } }
+        let (combinedBias, biasProducts) = log.record {
+            Matrix.row(bias1).times(
+                weights2, plus: .row(bias2), tracer: $0, names: ProductTraceNames(a: "b1", b: "w2", sum: "s"))
+        }
+        /// The kernel's products for output element (r, c), as a sum: "0.5*1 + (-1)*0.5".
+        func products(_ steps: [TraceStep], _ r: Int, _ c: Int) -> [String] {
+            only(steps, .product).filter { $0.index?.prefix(2).elementsEqual([r, c]) == true }.enumerated().map {
+                p, step in p == 0 || !(step.formula ?? "").hasPrefix("-") ? step.formula ?? "" : "(\(step.formula ?? ""))"
+            }
         }
         var combinedSteps: [TraceStep] = []
         for r in 0..<combined.rows {
             for c in 0..<combined.cols {
-                let terms = (0..<weights1.cols).map { k in "\(operand(weights1[r, k]))*\(operand(weights2[k, c]))" }
                 combinedSteps.append(
                     step(
-                        "combined_weights", "W[\(r),\(c)]", combined[r, c],
-                        formula: TraceNumber.sum(terms) + "  (row \(r) of w1 . column \(c) of w2)", index: [r, c]))
+                        .combinedWeights, "W[\(r),\(c)]", combined[r, c],
+                        formula: products(weightProducts, r, c).joined(separator: " + "),
+                        note: "row \(r) of w1 . column \(c) of w2", index: [r, c]))
             }
         }
         for c in 0..<combinedBias.cols {
-            let terms = (0..<weights1.cols).map { k in "\(operand(bias1[k]))*\(operand(weights2[k, c]))" }
             combinedSteps.append(
                 step(
-                    "combined_bias", "B[\(c)]", combinedBias[0, c],
-                    formula: TraceNumber.sum(terms + [operand(bias2[c])]) + "  (b1 . column \(c) of w2 + b2)",
-                    index: [c]))
+                    .combinedBias, "B[\(c)]", combinedBias[0, c],
+                    formula: (products(biasProducts, 0, c) + [operand(bias2[c])]).joined(separator: " + "),
+                    note: "b1 . column \(c) of w2 + b2", index: [0, c]))
         }
         log.show(combinedSteps)
         let single = Network(layerSizes: [weights1.rows, weights2.cols], activations: [.identity])
@@ -65,10 +69,16 @@ enum Lesson03LinearStaysLinear: Lesson {
         bent.setLayer(0, weights: weights1, bias: bias1)
         bent.setLayer(1, weights: weights2, bias: bias2)
         let (bentOut, bentSteps) = log.record { bent.traceForward(samples, tracer: $0) }
-        log.show(only(bentSteps, "z", "activation").filter { $0.layer == 1 })
+        log.show(only(bentSteps, .z, .activation).filter { $0.layer == 1 })
         log.show(compare(samples, bentOut, singleOut, first: "with ReLU", second: "one layer"))
+        let bentDifference = largestDifference(bentOut, singleOut)
+        let clipped = only(bentSteps, .z).filter { $0.layer == 1 && $0.value.numbers[0] < 0 }.count
         log.note(
-            "Largest difference: \(format(largestDifference(bentOut, singleOut))): no single linear layer matches this any more",
+            clipped == 0
+                ? "Largest difference: \(format(bentDifference)). No first-layer sum is negative for these inputs, so the "
+                    + "ReLU changes nothing here: on these inputs it still matches the one layer. Try an input that makes a sum negative."
+                : "Largest difference: \(format(bentDifference)). The ReLU set \(clipped) negative first-layer "
+                    + "sum\(clipped == 1 ? "" : "s") to 0, which the one linear layer cannot do: the outputs bend away from it.",
             isResult: true)
         pictures(log, samples: samples, stacked: stacked, single: single, bent: bent)
     }
@@ -110,8 +120,8 @@ enum Lesson03LinearStaysLinear: Lesson {
         (0..<samples.rows).flatMap { i -> [TraceStep] in
             let x = "(" + samples.row(i).map(format).joined(separator: ", ") + ")"
             return [
-                step("output", "\(first) x=\(x)", Matrix(rows: 1, cols: a.cols, values: a.row(i)), index: [i]),
-                step("output", "\(second) x=\(x)", Matrix(rows: 1, cols: b.cols, values: b.row(i)), index: [i]),
+                step(.output, "\(first) x=\(x)", Matrix(rows: 1, cols: a.cols, values: a.row(i)), index: [i]),
+                step(.output, "\(second) x=\(x)", Matrix(rows: 1, cols: b.cols, values: b.row(i)), index: [i]),
             ]
         }
     }

@@ -7,7 +7,7 @@ enum Lesson05Flattening: Lesson {
         let image = try log.file.inputs["pixels"].image()
 
         try log.explain("The image")
-        log.show(step("image", "image", image))
+        log.show(step(.image, "image", image))
         log.picture("image.png", .image(title: "The 3x3 image", pixels: image))
 
         try log.explain("Row by row")
@@ -18,15 +18,14 @@ enum Lesson05Flattening: Lesson {
             for c in 0..<image.cols {
                 let position = r * image.cols + c
                 mapping.append(
-                    step(
-                        "flatten", "image[\(r),\(c)] -> x\(position)", flat.values[position],
-                        formula: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
+                    step(.flatten, "image[\(r),\(c)] -> x\(position)", flat.values[position],
+                        note: "position \(r)*\(image.cols) + \(c) = \(position)", index: [r, c]))
                 rows.append(["\(r)", "\(c)", "\(r)*\(image.cols) + \(c) = \(position)", format(flat.values[position])])
             }
         }
         log.table(["row", "col", "position row*3 + col", "pixel"], rows)
         log.data(mapping)
-        log.show(step("input", "x", flat), isResult: true)
+        log.show(step(.input, "x", flat), isResult: true)
         log.picture("flattened.png", .image(title: "Flattened: x0 ... x8", pixels: flat))
     }
 }

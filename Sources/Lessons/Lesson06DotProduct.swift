@@ -1,5 +1,5 @@
 // Lesson 6, the dot product: a neuron on the flattened image, each product x_i*w_i, the running
-// sum (the core's readable product on ever longer prefixes), plus the bias, then ReLU.
+// sum (as the core's readable product recorded it while adding), plus the bias, then ReLU.
 import NeuralCore
 
 enum Lesson06DotProduct: Lesson {
@@ -13,12 +13,12 @@ enum Lesson06DotProduct: Lesson {
         let neuron = Network(layerSizes: [9, 1], activations: [.relu])
         neuron.setLayer(0, weights: w, bias: [bias])
         let (_, steps) = log.record { neuron.traceForward(x, tracer: $0) }
-        log.show(only(steps, "input", "weights", "bias"))
+        log.show(only(steps, .input, .weights, .bias))
         log.picture("image.png", .image(title: "The image", pixels: image))
         log.picture("weights.png", .heatMap(title: "The weights, one per pixel", matrix: weightGrid, showValues: true))
 
         try log.explain("Products")
-        let products = only(steps, "product")
+        let products = only(steps, .product)
         log.show(products)
         let contributions = Matrix(rows: 3, cols: 3, values: products.map { $0.value.numbers[0] })
         log.picture(
@@ -26,31 +26,22 @@ enum Lesson06DotProduct: Lesson {
             .heatMap(title: "Products x_i*w_i: what each pixel adds", matrix: contributions, showValues: true))
 
         try log.explain("The running sum")
-        var running: [TraceStep] = []
-        var previous: Float = 0
-        for k in 1...9 {
-            // The sum of the first k products, by the same left-to-right loop as the layer's.
-            var sum = Matrix(rows: 1, cols: 1)
-            sum.withMutableView { out in
-                x.withView { xv in
-                    w.withView { wv in
-                        matrixProductNaive(
-                            out, MatrixView(rows: 1, cols: k, base: xv.base),
-                            MatrixView(rows: k, cols: 1, base: wv.base))
-                    }
-                }
-            }
-            let product = products[k - 1].value.numbers[0]
-            running.append(
-                step(
-                    "running_sum", "s\(k - 1)", sum[0, 0],
-                    formula: k == 1 ? format(product) : "\(format(previous)) + \(operand(product))", index: [k - 1]))
-            previous = sum[0, 0]
-        }
-        log.show(running)
+        // Recorded by the readable product's loop as it added each product, left to right.
+        log.show(only(steps, .runningSum))
 
         try log.explain("Plus the bias, then ReLU")
-        log.show(only(steps, "z"), isResult: true)
-        log.show(only(steps, "activation"), isResult: true)
+        let z = only(steps, .z)
+        log.show(z, isResult: true)
+        log.show(only(steps, .activation), isResult: true)
+        log.note(verdict(z: z[0].value.numbers[0]), isResult: true)
+    }
+
+    /// What the ReLU did with this z, in words that follow the number.
+    static func verdict(z: Float) -> String {
+        if z > 0 {
+            return "z = \(format(z)) is positive, so the ReLU passes it on: this neuron fires for this image."
+        }
+        if z == 0 { return "z is exactly 0, so the ReLU gives 0: this neuron stays silent for this image." }
+        return "z = \(format(z)) is negative, so the ReLU gives 0: this neuron stays silent for this image."
     }
 }

@@ -24,23 +24,26 @@ enum Lesson07LayerAndLoss: Lesson {
         let (_, steps) = log.record { tracer in
             x.withView { _ = layer.forward($0, workspace: workspace, kernel: .naive, tracer: tracer) }
         }
-        log.show(only(steps, "input", "weights", "bias"))
-        log.show(only(steps, "product"))
-        log.show(only(steps, "z"))
-        log.show(only(steps, "output"), isResult: true)
+        log.show(only(steps, .input, .weights, .bias))
+        log.show(only(steps, .product))
+        log.show(only(steps, .z))
+        log.show(only(steps, .output), isResult: true)
 
         try log.explain("The target")
         let (_, squared) = log.record { tracer in
             t.withView { layer.loss(.meanSquaredError, target: $0, workspace: workspace, rows: 1, tracer: tracer) }
         }
-        log.show(only(squared, "target"))
+        log.show(only(squared, .target))
+        if target.filter({ $0 == 1 }).count == 1 && target.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            log.note("The 1 is in place \(target.firstIndex(of: 1)!): the image is of class \(target.firstIndex(of: 1)!).")
+        }
 
         try log.explain("Mean squared error")
-        log.show(only(squared, "loss_term"))
-        log.show(only(squared, "loss"), isResult: true)
-        let outputs = only(steps, "output")[0].value.numbers
+        log.show(only(squared, .lossTerm))
+        log.show(only(squared, .loss), isResult: true)
+        let outputs = only(steps, .output)[0].value.numbers
         let names = outputs.indices.map { "\($0)" }
-        let meanSquared = only(squared, "loss")[0].value.numbers[0]
+        let meanSquared = only(squared, .loss)[0].value.numbers[0]
         log.picture(
             "mse.png",
             .bars(
@@ -50,7 +53,7 @@ enum Lesson07LayerAndLoss: Lesson {
                     BarPanel("targets t", labels: names, values: target),
                     BarPanel(
                         "terms (y - t)^2", labels: names,
-                        values: only(squared, "loss_term").map { $0.value.numbers[0] },
+                        values: only(squared, .lossTerm).map { $0.value.numbers[0] },
                         decimals: 4),
                 ]))
 
@@ -58,17 +61,29 @@ enum Lesson07LayerAndLoss: Lesson {
         let (_, crossEntropy) = log.record { tracer in
             t.withView { layer.loss(.softmaxCrossEntropy, target: $0, workspace: workspace, rows: 1, tracer: tracer) }
         }
-        log.show(only(crossEntropy, "softmax", "loss_term"))
-        log.show(only(crossEntropy, "loss"), isResult: true)
+        log.show(only(crossEntropy, .exponential, .exponentialSum))
+        log.show(only(crossEntropy, .probability))
+        log.show(only(crossEntropy, .softmax))
+        log.show(only(crossEntropy, .lossTerm))
+        log.show(only(crossEntropy, .loss), isResult: true)
         // The right class is where the target is largest (the 1 of a one-hot target).
         let right = target.indices.max { target[$0] < target[$1] } ?? 0
+        let p = only(crossEntropy, .softmax)[0].value.numbers
+        let winner = p.indices.max { p[$0] < p[$1] } ?? 0
+        log.note(
+            winner == right
+                ? "The largest probability, p\(winner) = \(format(p[winner])), is on the right class \(right): "
+                    + "this layer already picks the right answer, and the loss says how sure it is."
+                : "The largest probability, p\(winner) = \(format(p[winner])), is on class \(winner), not on the "
+                    + "right class \(right) (p\(right) = \(format(p[right]))): this layer picks the wrong answer.",
+            isResult: true)
         log.picture(
             "softmax.png",
             .bars(
                 title: "Softmax probabilities; the right class (\(right)) in orange",
                 panels: [
                     BarPanel(
-                        "", labels: names.map { "p\($0)" }, values: only(crossEntropy, "softmax")[0].value.numbers,
+                        "", labels: names.map { "p\($0)" }, values: only(crossEntropy, .softmax)[0].value.numbers,
                         highlight: right)
                 ]))
     }

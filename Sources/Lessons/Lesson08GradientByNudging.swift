@@ -58,35 +58,27 @@ enum Lesson08GradientByNudging: Lesson {
         let network = setup.network
 
         try log.explain("The network")
-        let (_, forward) = log.record { tracer in
-            setup.input.withView { x in
-                setup.target.withView { t in
-                    network.lossOnly(
-                        input: x, target: t, loss: .meanSquaredError,
-                        workspace: Workspace(for: network, capacity: 1), kernel: .naive, tracer: tracer)
-                }
-            }
+        let (_, forward) = log.record {
+            network.loss(.meanSquaredError, input: setup.input, target: setup.target, tracer: $0)
         }
-        log.show(only(forward, "input", "weights", "bias"))
-        log.show(only(forward, "z", "activation"))
-        log.show(only(forward, "output", "target", "loss"), isResult: true)
+        log.show(only(forward, .input, .weights, .bias))
+        log.show(only(forward, .z, .activation))
+        log.show(only(forward, .output, .target, .lossTerm))
+        log.show(only(forward, .loss), isResult: true)
 
         try log.explain("Nudging each parameter")
-        let (_, nudged) = log.record { tracer in
-            setup.input.withView { x in
-                setup.target.withView { t in
-                    network.numericalGradient(
-                        input: x, target: t, loss: .meanSquaredError, h: setup.nudge, tracer: tracer)
-                }
-            }
+        let (_, nudged) = log.record {
+            network.numericalGradient(
+                .meanSquaredError, input: setup.input, target: setup.target, h: setup.nudge, tracer: $0)
         }
         log.show(nudged)
+        if let note = deadNeurons(only(forward, .z).filter { $0.layer == 1 }) { log.note(note, isResult: true) }
         log.picture(
             "gradients.png",
             .heatMaps(
                 title: "dL/dw by nudging (blue: raising w lowers L)",
                 panels: gradientPanels(
-                    only(nudged, "gradient_numeric").map { ($0.param, $0.index, $0.value.numbers[0]) },
+                    only(nudged, .gradientNumeric).map { ($0.param, $0.index, $0.value.numbers[0]) },
                     network: network,
                     caption: "nudged"),
                 showValues: true))
@@ -103,5 +95,16 @@ enum Lesson08GradientByNudging: Lesson {
             "A 784-128-10 MNIST network has \(grouped(mnist.parameterCount)) parameters: \(grouped(2 * mnist.parameterCount)) "
                 + "forward passes of about \(grouped(multiplications)) multiplications each, for one gradient of one image.",
             isResult: true)
+    }
+
+    /// A sentence about hidden neurons whose z is 0 or below (the ReLU passes no change through
+    /// them, so every weight into them has slope 0), or nil when every one fires.
+    static func deadNeurons(_ hiddenZ: [TraceStep]) -> String? {
+        let silent = hiddenZ.filter { $0.value.numbers[0] <= 0 }.map(\.label)
+        guard !silent.isEmpty else { return nil }
+        return "\(silent.joined(separator: ", ")) \(silent.count == 1 ? "is" : "are") 0 or below, so the ReLU gives 0 "
+            + "there whatever a small nudge does: every weight and bias into \(silent.count == 1 ? "that neuron" : "those neurons") "
+            + "has slope 0 and would not learn from this image. A neuron silent for every input is 'dead'; "
+            + "a larger bias or other starting weights wake it."
     }
 }

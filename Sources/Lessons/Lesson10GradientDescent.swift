@@ -42,7 +42,7 @@ enum Lesson10GradientDescent: Lesson {
         var random = SeededRandom(seed: UInt64(seed))
         network.initialize(.xavier, random: &random)
         let before = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
-        log.show([step("weights", "w", before), step("bias", "b", network.bias(0).toMatrix())])
+        log.show([step(.weights, "w", before), step(.bias, "b", network.bias(0).toMatrix())])
 
         try log.explain("One step")
         let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
@@ -56,53 +56,55 @@ enum Lesson10GradientDescent: Lesson {
             iteration += 1
             let recorder = RecordingTracer()
             recorder.iteration = iteration
-            let loss = examples.inputs.withView { x in
-                examples.targets.withView { t in trainer.step(input: x, target: t, tracer: recorder) }
-            }
+            let loss = trainer.step(input: examples.inputs, target: examples.targets, tracer: recorder)
             losses.append(loss)
             if iteration <= tracedSteps {
                 log.note("Iteration \(iteration):")
-                log.show(only(recorder.steps, "z"))
-                log.show(only(recorder.steps, "loss_term", "loss"))
-                log.show(only(recorder.steps, "gradient_backprop"))
-                log.show(only(recorder.steps, "update"))
+                log.show(only(recorder.steps, .z))
+                log.show(only(recorder.steps, .lossTerm, .loss))
+                log.show(only(recorder.steps, .dOutput, .dZ))
+                log.show(only(recorder.steps, .gradientBackprop))
+                log.show(only(recorder.steps, .update))
                 if iteration == tracedSteps { try log.explain("Repeat") }
             } else {
-                lossSteps += only(recorder.steps, "loss").map { loss in
+                lossSteps += only(recorder.steps, .loss).map { loss in
                     var loss = loss
                     loss.label = "L at iteration \(iteration)"
                     return loss
                 }
             }
-            guard loss.isFinite else {
-                log.note(
-                    "The loss became \(format(loss)) at iteration \(iteration): the steps are too large. Try a smaller learning_rate.",
-                    isResult: true)
-                break
-            }
-            if loss < stopBelow {
-                log.show(lossSteps)
-                lossSteps = []
-                log.note(
-                    "Stopped after iteration \(iteration): the loss \(format(loss)) is below \(format(stopBelow)).",
-                    isResult: true)
-                break
-            }
+            if !loss.isFinite || loss < stopBelow { break }
         }
-        log.show(lossSteps)
+        if !lossSteps.isEmpty { log.show(lossSteps) }
+        log.note(
+            Lesson10GradientDescent.verdict(
+                losses: losses, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
+            isResult: true)
 
         try log.explain("After training")
         let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
-        log.show([step("weights", "w", after), step("bias", "b", network.bias(0).toMatrix())])
+        log.show([step(.weights, "w", after), step(.bias, "b", network.bias(0).toMatrix())])
         let (_, final) = log.record { network.traceForward(examples.inputs, tracer: $0) }
         log.show(
-            only(final, "z").map { s in
+            only(final, .z).map { s in
                 var s = s
                 if let i = s.index?.first {
                     s.label = "N(\(examples.names[i])) (target \(format(examples.targets[i, 0])))"
                 }
                 return s
             }, isResult: true)
+        let outputs = only(final, .z).map { $0.value.numbers[0] }
+        let targets = examples.targets.values
+        if outputs.allSatisfy(\.isFinite) {
+            let gaps = zip(outputs, targets).map { abs($0 - $1) }
+            let worst = gaps.max() ?? 0
+            log.note(
+                worst < 0.1
+                    ? "Every output is within \(format(worst)) of its target: the weights now tell the examples apart."
+                    : "The largest gap between an output and its target is still \(format(worst)): "
+                        + "the weights do not yet tell the examples apart.",
+                isResult: true)
+        }
         log.picture(
             "loss.png",
             .plot(
@@ -115,5 +117,31 @@ enum Lesson10GradientDescent: Lesson {
             .heatMaps(
                 title: "Weights before and after training", panels: [("before", before), ("after", after)],
                 showValues: true))
+    }
+
+    /// What the run did, from its losses: diverged, met its threshold, fell, stayed flat or grew;
+    /// and what to try when it went wrong.
+    static func verdict(losses: [Float], stopBelow: Float, steps: Int, learningRate: Float) -> String {
+        guard let first = losses.first, let last = losses.last else { return "No iterations ran." }
+        let n = losses.count
+        if !last.isFinite || last > 1e6 * max(first, 1e-6) {
+            return "The run diverged: the loss became \(format(last)) at iteration \(n) (it started at \(format(first))). "
+                + "Each step overshoots the bottom and lands higher up; try a smaller learning_rate "
+                + "(\(format(learningRate / 10)), say)."
+        }
+        if last < stopBelow {
+            return "Stopped after iteration \(n): the loss \(format(last)) is below stop_below (\(format(stopBelow))), "
+                + "down from \(format(first)) at iteration 1."
+        }
+        if last > first {
+            return "The loss grew from \(format(first)) to \(format(last)) in \(n) iterations: the steps are too large. "
+                + "Try a smaller learning_rate (\(format(learningRate / 10)), say)."
+        }
+        if first - last <= 0.01 * first {
+            return "The loss stayed almost flat (\(format(first)) at iteration 1, \(format(last)) at iteration \(n)): "
+                + "the steps are too small to get anywhere in \(steps) iterations; try a larger learning_rate or more steps."
+        }
+        return "The loss fell from \(format(first)) to \(format(last)) in \(n) iterations but is not yet below "
+            + "stop_below (\(format(stopBelow))); more steps would take it further."
     }
 }

@@ -17,8 +17,7 @@ enum Lesson11MiniBatches: Lesson {
         try log.explain("The data set")
         log.show(
             examples.names.indices.map { i in
-                step(
-                    "example", "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
+                step(.example, "\(examples.names[i]) (class \(classes[examples.targets.row(i).firstIndex(of: 1)!]))",
                     Matrix(rows: 1, cols: 9, values: examples.inputs.row(i)), index: [i])
             })
 
@@ -28,6 +27,7 @@ enum Lesson11MiniBatches: Lesson {
         start.initialize(.xavier, random: &random)
         let source = MatrixExamples(inputs: examples.inputs, targets: examples.targets)
         var series: [PlotSeries] = []
+        var finals: [(name: String, first: Float, last: Float)] = []
         for (r, run) in runs.enumerated() {
             let network = start.copy()
             let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
@@ -37,7 +37,7 @@ enum Lesson11MiniBatches: Lesson {
             var batches = MiniBatches(exampleCount: source.count, batchSize: run.batch, seed: UInt64(seed) + UInt64(r))
             var losses = [network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets)]
             var steps: [TraceStep] = [
-                step("epoch_loss", "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)
+                step(.epochLoss, "\(run.name): L after epoch 0", losses[0], index: [r, 0], iteration: 0)
             ]
             for epoch in 1...epochs {
                 batches.startEpoch()
@@ -45,8 +45,7 @@ enum Lesson11MiniBatches: Lesson {
                 losses.append(network.loss(.softmaxCrossEntropy, inputs: examples.inputs, targets: examples.targets))
                 if epoch == epochs || epoch % max(1, epochs / 5) == 0 {
                     steps.append(
-                        step(
-                            "epoch_loss", "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch],
+                        step(.epochLoss, "\(run.name): L after epoch \(epoch)", losses[epoch], index: [r, epoch],
                             iteration: epoch))
                 }
             }
@@ -56,6 +55,7 @@ enum Lesson11MiniBatches: Lesson {
             log.show(steps, isResult: true)
             series.append(
                 PlotSeries("\(run.name) (batch \(run.batch))", xs: losses.indices.map(Float.init), ys: losses))
+            finals.append((run.name, losses[0], losses[epochs]))
         }
         log.picture(
             "loss-curves.png",
@@ -64,5 +64,20 @@ enum Lesson11MiniBatches: Lesson {
                 series: series))
 
         try log.explain("What to take away")
+        log.note(comparison(finals), isResult: true)
+    }
+
+    /// Which run ended lowest, and whether each fell or grew, from the losses.
+    static func comparison(_ runs: [(name: String, first: Float, last: Float)]) -> String {
+        let diverged = runs.filter { !$0.last.isFinite || $0.last > $0.first }
+        var text = ""
+        if let best = runs.filter({ $0.last.isFinite }).min(by: { $0.last < $1.last }) {
+            text = "Here \(best.name) ended lowest, at \(format(best.last)) (from \(format(best.first)))."
+        }
+        for run in diverged {
+            text += " \(run.name)'s loss grew (\(format(run.first)) to \(format(run.last))): its steps are too large; "
+                + "try a smaller learning_rate."
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -21,7 +21,7 @@ enum Lesson12UniversalApproximation: Lesson {
         }
         let outputWeights = try hand["output_weights"].numbers(count: pieces.count)
         let outputBias = try hand["output_bias"].number()
-        let xs = try hand["x"].numbers()
+        let xs = try atLeastOne(hand["x"].numbers(), hand["x"], "x")
 
         let trained = log.file.inputs["trained"]
         let curveName = try trained["curve"].string()
@@ -43,7 +43,7 @@ enum Lesson12UniversalApproximation: Lesson {
         let handNetwork = Network(layerSizes: [1, pieces.count, 1], activations: [.relu, .identity])
         handNetwork.setLayer(0, weights: hiddenWeights, bias: hiddenBias)
         handNetwork.setLayer(1, weights: column(outputWeights), bias: [outputBias])
-        log.show(only(log.record { handNetwork.traceForward(Matrix([[0]]), tracer: $0) }.1, "weights", "bias"))
+        log.show(only(log.record { handNetwork.traceForward(Matrix([[0]]), tracer: $0) }.1, .weights, .bias))
 
         try log.explain("Ramps make a bump")
         let (_, steps) = log.record { handNetwork.traceForward(column(xs), tracer: $0) }
@@ -51,7 +51,7 @@ enum Lesson12UniversalApproximation: Lesson {
             log.note("x = \(format(xs[i])):")
             log.show(steps.filter { ["z", "activation"].contains($0.name) && $0.index?.first == i })
         }
-        log.show(only(steps, "output"), isResult: true)
+        log.show(only(steps, .output), isResult: true)
         let grid = evenlySpaced(low, high, count: 121)
         let handLayers = handNetwork.activations(column(grid))
         var pieceSeries = (0..<pieces.count).map { j in
@@ -86,7 +86,7 @@ enum Lesson12UniversalApproximation: Lesson {
             if epoch > 0 { _ = trainer.trainEpoch(source: source, batches: batches) }
             if stages.contains(epoch) {
                 let loss = network.loss(.meanSquaredError, inputs: inputs, targets: targets)
-                stageSteps.append(step("loss", "L after \(epoch) steps", loss, iteration: epoch))
+                stageSteps.append(step(.loss, "L after \(epoch) steps", loss, iteration: epoch))
                 fits.append(PlotSeries("after \(epoch) steps", xs: grid, ys: network.outputs(column(grid)).values))
             }
         }
@@ -94,9 +94,17 @@ enum Lesson12UniversalApproximation: Lesson {
             "\(points) samples of \(curveName) from \(format(low)) to \(format(high)); 1-\(hiddenCount)-1 network; "
                 + "full-batch SGD with momentum 0.9, learning rate \(format(learningRate)).")
         log.show(stageSteps, isResult: true)
+        let stageLosses = stageSteps.map { $0.value.numbers[0] }
+        if let first = stageLosses.first, let last = stageLosses.last, stageLosses.count > 1 {
+            log.note(
+                !last.isFinite || last > first
+                    ? "The loss grew from \(format(first)) to \(format(last)): the steps are too large; try a smaller learning_rate."
+                    : "The loss fell from \(format(first)) to \(format(last)) as the pieces moved.",
+                isResult: true)
+        }
         let (_, fitSteps) = log.record { network.traceForward(column(xs), tracer: $0) }
-        log.show(only(fitSteps, "output"))
-        log.show(step("target", "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))
+        log.show(only(fitSteps, .output))
+        log.show(step(.target, "t", Matrix(rows: xs.count, cols: 1, values: xs.map(curve))))
         // The axis follows the target (with a margin), not an untrained start that may be far off.
         let targetLow = targets.values.min()!, targetHigh = targets.values.max()!
         let margin = max((targetHigh - targetLow) * 0.3, 0.1)
@@ -106,6 +114,13 @@ enum Lesson12UniversalApproximation: Lesson {
                 title: "Target and fit at several stages", xLabel: "x", yLabel: "y", series: fits,
                 yRange: (targetLow - margin)...(targetHigh + margin)))
         let learned = network.activations(column(grid))[0]
+        let dead = (0..<hiddenCount).filter { j in (0..<grid.count).allSatisfy { learned[$0, j] == 0 } }.count
+        if dead > 0 {
+            log.note(
+                "\(dead) of the \(hiddenCount) hidden neurons \(dead == 1 ? "is" : "are") 0 over the whole range "
+                    + "(dead ReLUs): \(dead == 1 ? "it adds" : "they add") nothing to the fit. More hidden_neurons, another seed or a smaller "
+                    + "learning_rate leave more of them alive.", isResult: true)
+        }
         log.picture(
             "learned-pieces.png",
             .plot(

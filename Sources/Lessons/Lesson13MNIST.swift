@@ -56,7 +56,7 @@ enum Lesson13MNIST: Lesson {
             batches.startEpoch()
             let result = trainer.trainEpoch(source: examples, batches: batches)
             epochSteps.append(
-                step("epoch_loss", "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
+                step(.epochLoss, "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
         }
         let held = min(1000, test.count)
         let evaluation = network.evaluate(
@@ -67,9 +67,9 @@ enum Lesson13MNIST: Lesson {
                 + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
         log.show(
-            step(
-                "accuracy", "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+            step(.accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
                 formula: "\(evaluation.correct)/\(held)"), isResult: true)
+        log.note(quickVerdict(accuracy: evaluation.accuracy, losses: epochSteps.map { $0.value.numbers[0] }), isResult: true)
 
         try log.explain("One test digit, traced")
         let index = min(testIndex, test.count - 1)
@@ -90,18 +90,21 @@ enum Lesson13MNIST: Lesson {
                 }
             }
         }
-        log.note("x: \(pixels) pixels from 0 to 1, \(digit.values.filter { $0 > 0 }.count) of them not black.")
-        log.show(steps.filter { $0.name == "z" && $0.layer == 1 })
+        let black = digit.values.filter { $0 == 0 }.count
         log.note(
-            "\(steps.filter { $0.name == "activation" && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
+            "x: \(pixels) pixels from 0 to 1, \(pixels - black) of them not black. The other \(black) "
+                + "(\(Int((100 * Double(black) / Double(pixels)).rounded()))%) are exactly 0: as in lesson 6, a black pixel "
+                + "adds nothing to any sum, whatever its weight, so the work that matters is on the few lit pixels.")
+        log.show(steps.filter { $0.kind == .z && $0.layer == 1 })
+        log.note(
+            "\(steps.filter { $0.kind == .activation && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
                 + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
-        log.show(steps.filter { $0.name == "z" && $0.layer == 2 })
-        log.show(only(steps, "softmax", "loss_term"))
-        let probabilities = only(steps, "softmax").first?.value.numbers ?? []
+        log.show(steps.filter { $0.kind == .z && $0.layer == 2 })
+        log.show(only(steps, .softmax, .lossTerm))
+        let probabilities = only(steps, .softmax).first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         log.show(
-            step(
-                "prediction", "predicted digit", Float(predicted),
+            step(.prediction, "predicted digit", Float(predicted),
                 formula: "argmax p (p = \(format(probabilities[predicted])))"),
             isResult: true)
         log.note(
@@ -113,6 +116,20 @@ enum Lesson13MNIST: Lesson {
                 series: [PlotSeries("softmax", xs: (0..<10).map(Float.init), ys: probabilities, points: true)]))
 
         try log.explain("Full training")
+    }
+
+    /// What the quick training did, from its numbers: near chance, diverged, or most digits right.
+    static func quickVerdict(accuracy: Double, losses: [Float]) -> String {
+        let percent = "\(format(Float(100 * accuracy)))%"
+        if losses.contains(where: { !$0.isFinite }) {
+            return "The training diverged (the loss stopped being a number): try a smaller learning_rate."
+        }
+        if accuracy < 0.2 {
+            return "Only \(percent) right, near the 10% of guessing: the steps were too large or too few; try a smaller "
+                + "learning_rate or more training_images and epochs."
+        }
+        if accuracy >= 0.5 { return "Even this short run gets \(percent) of these test digits right." }
+        return "This short run gets \(percent) of these test digits right: better than guessing, far from done."
     }
 
     /// Images `from..<from+count` as a (count, pixels) matrix of intensities 0-1.

@@ -9,13 +9,29 @@ protocol Lesson {
     static func run(_ log: LessonLog, context: LessonContext) throws
 }
 
-/// The lesson code for each number, in the order of the course.
-let lessonCode: [Int: any Lesson.Type] = [
-    1: Lesson01Function.self, 2: Lesson02Neuron.self, 3: Lesson03LinearStaysLinear.self, 4: Lesson04ReLU.self,
-    5: Lesson05Flattening.self, 6: Lesson06DotProduct.self, 7: Lesson07LayerAndLoss.self,
-    8: Lesson08GradientByNudging.self, 9: Lesson09Backpropagation.self, 10: Lesson10GradientDescent.self,
-    11: Lesson11MiniBatches.self, 12: Lesson12UniversalApproximation.self, 13: Lesson13MNIST.self,
-]
+/// The lesson code for each number, in the order of the course (a function, not a global
+/// dictionary: metatypes are not Sendable, and nothing here needs to be stored).
+func lessonCode(_ number: Int) -> (any Lesson.Type)? {
+    switch number {
+    case 1: return Lesson01Function.self
+    case 2: return Lesson02Neuron.self
+    case 3: return Lesson03LinearStaysLinear.self
+    case 4: return Lesson04ReLU.self
+    case 5: return Lesson05Flattening.self
+    case 6: return Lesson06DotProduct.self
+    case 7: return Lesson07LayerAndLoss.self
+    case 8: return Lesson08GradientByNudging.self
+    case 9: return Lesson09Backpropagation.self
+    case 10: return Lesson10GradientDescent.self
+    case 11: return Lesson11MiniBatches.self
+    case 12: return Lesson12UniversalApproximation.self
+    case 13: return Lesson13MNIST.self
+    default: return nil
+    }
+}
+
+/// The number of the last lesson that has code.
+let lastLessonNumber = 13
 
 /// Where a lesson run finds things outside its own file.
 public struct LessonContext: Sendable {
@@ -136,10 +152,10 @@ public enum LessonRunner {
     /// Runs lesson `number` and returns its trace (nothing is written).
     public static func run(_ number: Int, context: LessonContext) throws -> LessonTrace {
         let file = try context.catalog.file(number)
-        guard let code = lessonCode[number] else {
+        guard let code = lessonCode(number) else {
             throw LessonError(
                 file: file.path,
-                problem: "no lesson code for number \(number); lessons 1-\(lessonCode.keys.max()!) exist")
+                problem: "no lesson code for number \(number); lessons 1-\(lastLessonNumber) exist")
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)

@@ -5,16 +5,10 @@ import NeuralCore
 
 extension Network {
     /// Forward pass of `input` recorded by `tracer`; returns the output as a new matrix.
-    func traceForward(_ input: Matrix, tracer: RecordingTracer) -> Matrix {
-        let workspace = Workspace(for: self, capacity: max(input.rows, 1))
-        return input.withView { forward($0, workspace: workspace, kernel: .naive, tracer: tracer).toMatrix() }
-    }
+    func traceForward(_ input: Matrix, tracer: RecordingTracer) -> Matrix { output(input, tracer: tracer) }
 
     /// Output for each row of `input`, without tracing.
-    func outputs(_ input: Matrix) -> Matrix {
-        let workspace = Workspace(for: self, capacity: max(input.rows, 1))
-        return input.withView { forward($0, workspace: workspace, kernel: .naive, tracer: NoTracer()).toMatrix() }
-    }
+    func outputs(_ input: Matrix) -> Matrix { output(input, tracer: NoTracer()) }
 
     /// Output and each layer's activations for each row of `input`, without tracing.
     func activations(_ input: Matrix) -> [Matrix] {
@@ -27,12 +21,7 @@ extension Network {
 
     /// The loss of the whole set, without tracing.
     func loss(_ loss: Loss, inputs: Matrix, targets: Matrix) -> Float {
-        let workspace = Workspace(for: self, capacity: max(inputs.rows, 1))
-        return inputs.withView { x in
-            targets.withView { t in
-                lossOnly(input: x, target: t, loss: loss, workspace: workspace, kernel: .naive, tracer: NoTracer())
-            }
-        }
+        self.loss(loss, input: inputs, target: targets, tracer: NoTracer())
     }
 
     /// Layer l's weights as a matrix (inputs, neurons).
@@ -45,10 +34,10 @@ func evenlySpaced(_ low: Float, _ high: Float, count: Int) -> [Float] {
 }
 
 /// A column of values as a (count, 1) matrix: one input per row.
-func column(_ values: [Float]) -> Matrix { Matrix(rows: values.count, cols: 1, values: values) }
+func column(_ values: [Float]) -> Matrix { .column(values) }
 
-/// The steps named `names`, in their recorded order.
-func only(_ steps: [TraceStep], _ names: String...) -> [TraceStep] { steps.filter { names.contains($0.name) } }
+/// The steps of the kinds `kinds`, in their recorded order.
+func only(_ steps: [TraceStep], _ kinds: TraceStepName...) -> [TraceStep] { steps.filter { kinds.contains($0.kind) } }
 
 /// Thousands separated by commas: 203540 -> "203,540".
 func grouped(_ n: Int) -> String {
@@ -59,4 +48,10 @@ func grouped(_ n: Int) -> String {
         out.append(ch)
     }
     return (n < 0 ? "-" : "") + out
+}
+
+/// `values` when there is at least one, else the lesson-file error that names the field.
+func atLeastOne<Element>(_ values: [Element], _ field: LessonField, _ what: String) throws -> [Element] {
+    guard !values.isEmpty else { throw field.error("expected at least one \(what), found an empty list") }
+    return values
 }

@@ -70,7 +70,10 @@ final class LessonLog {
 
     func note(_ text: String, isResult: Bool = false) { trace.entries.append(.note(text, isResult: isResult)) }
 
+    /// Shows recorded steps. A lesson that asks to show none has picked the wrong steps: a
+    /// programming error that the tests' debug builds stop on (a release build shows nothing).
     func show(_ steps: [TraceStep], isResult: Bool = false) {
+        assert(!steps.isEmpty, "lesson \(file.number) shows an empty pick of steps")
         guard !steps.isEmpty else { return }
         trace.entries.append(.steps(steps, isResult: isResult))
     }
@@ -101,19 +104,22 @@ final class LessonLog {
 /// Steps the lessons record themselves, for values the core computes but does not trace as such
 /// (a flattened pixel, a combined weight matrix); the formula shows the numbers used.
 func step(
-    _ name: String, _ label: String, _ value: Float, formula: String? = nil, index: [Int]? = nil,
-    param: String? = nil, iteration: Int? = nil
+    _ kind: TraceStepName, _ label: String, _ value: Float, formula: String? = nil, note: String? = nil,
+    index: [Int]? = nil, parameter: TraceParameter? = nil, iteration: Int? = nil
 ) -> TraceStep {
     TraceStep(
-        name, label: label, value: .scalar(value), formula: formula, index: index, param: param, iteration: iteration)
+        kind, label: label, value: .scalar(value), formula: formula, note: note, index: index, parameter: parameter,
+        iteration: iteration)
 }
 
 func step(
-    _ name: String, _ label: String, _ value: Matrix, formula: String? = nil, index: [Int]? = nil, iteration: Int? = nil
+    _ kind: TraceStepName, _ label: String, _ value: Matrix, formula: String? = nil, note: String? = nil,
+    index: [Int]? = nil, iteration: Int? = nil
 ) -> TraceStep {
-    TraceStep(name, label: label, value: .matrix(value), formula: formula, index: index, iteration: iteration)
+    TraceStep(kind, label: label, value: .matrix(value), formula: formula, note: note, index: index, iteration: iteration)
 }
 
 /// Short for the core's number format.
 func format(_ value: Float) -> String { TraceNumber.format(value) }
 func operand(_ value: Float) -> String { TraceNumber.operand(value) }
+func precise(_ value: Float) -> String { TraceNumber.precise(value) }

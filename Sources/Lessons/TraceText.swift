@@ -1,5 +1,6 @@
 // The human form of a trace: narrative wrapped to a width, one step per line with labels and
 // values aligned, ANSI colour only when asked (the caller knows whether stdout is a terminal).
+import Foundation
 import NeuralCore
 
 /// How to print a trace for people.
@@ -59,46 +60,79 @@ public enum TraceText {
 
     // MARK: Steps
 
-    /// Steps one per line: "  label = formula = value   (comment)", labels padded to one width,
-    /// formulas too when they are short enough for the values to line up.
+    /// Steps one per line: "  label = formula = value   (note)", labels padded to one width,
+    /// formulas too when they are short enough for the values to line up. A formula too long for
+    /// the width wraps before a "+" or "-" between terms, never inside a number or a word.
     static func lines(of steps: [TraceStep], style: TextStyle) -> [String] {
-        let parts = steps.map(split)
+        let parts = steps.map(parts)
         let labelWidth = min(parts.map { $0.label.count }.max() ?? 0, 30)
         let formulas = parts.compactMap(\.formula)
         let formulaWidth = (formulas.map(\.count).max() ?? 0) <= 40 ? (formulas.map(\.count).max() ?? 0) : 0
-        let valueWidth =
-            steps.map { step -> Int in
-                if case .scalar(let value) = step.value { return TraceNumber.format(value).count }
-                return 0
-            }.max() ?? 0
+        let valueWidth = parts.map { $0.value?.count ?? 0 }.max() ?? 0
         var out: [String] = []
         for (step, part) in zip(steps, parts) {
-            var line = "  " + paint(pad(part.label, labelWidth), "36", style)
+            let head = "  " + pad(part.label, labelWidth)
             switch step.value {
-            case .scalar(let value):
-                if let formula = part.formula { line += " = " + pad(formula, formulaWidth) }
-                let number = TraceNumber.format(value)
-                line += " = " + paint(number, "1;32", style)
-                if let comment = part.comment {
-                    line +=
-                        String(repeating: " ", count: max(valueWidth - number.count, 0) + 3)
-                        + paint(comment, "2", style)
+            case .scalar:
+                let number = part.value ?? ""
+                var tail = " = " + paint(number, "1;32", style)
+                if let note = step.note {
+                    tail += String(repeating: " ", count: max(valueWidth - number.count, 0) + 3) + paint("(\(note))", "2", style)
                 }
-                out.append(line)
+                guard let formula = part.formula else {
+                    out.append(paint(head, "36", style) + tail)
+                    continue
+                }
+                let plainTail =
+                    " = " + number
+                    + (step.note.map { String(repeating: " ", count: max(valueWidth - number.count, 0) + 3) + "(\($0))" } ?? "")
+                let plainWidth = head.count + 3 + max(formula.count, formulaWidth) + plainTail.count
+                if plainWidth <= style.width {
+                    out.append(paint(head, "36", style) + " = " + pad(formula, formulaWidth) + tail)
+                } else {
+                    // The value and note travel with the last piece, or start a line of their own at "=".
+                    let wrapped = wrapFormula(
+                        formula, tail: plainTail, first: style.width - head.count - 3, indent: 6, width: style.width)
+                    out.append(paint(head, "36", style) + " = " + wrapped.lines[0])
+                    out += wrapped.lines.dropFirst().map { String(repeating: " ", count: 6) + $0 }
+                    if wrapped.tailOnItsOwnLine {
+                        out.append(String(repeating: " ", count: 6) + "=" + tail.dropFirst(2))
+                    } else {
+                        out[out.count - 1] += tail
+                    }
+                }
             case .matrix(let matrix):
+                var line = paint(head, "36", style)
                 if let formula = part.formula { line += " = " + formula }
+                let note = step.note.map { "   " + paint("(\($0))", "2", style) } ?? ""
                 if matrix.rows <= 1 || (matrix.cols == 1 && matrix.rows <= 16) {
                     // A row, or a short column written as a transposed row.
                     let text =
                         "[" + matrix.values.map(TraceNumber.format).joined(separator: ", ") + "]"
                         + (matrix.rows > 1 ? "^T" : "")
-                    line += " = " + paint(text, "1;32", style)
-                    if let comment = part.comment { line += "   " + paint(comment, "2", style) }
-                    out.append(line)
+                    let plainWidth = head.count + 3 + text.count
+                    if plainWidth <= style.width || style.colour {
+                        out.append(line + " = " + paint(text, "1;32", style) + note)
+                    } else {
+                        // A long row wraps after a comma, never inside a number.
+                        var rows: [String] = []
+                        var current = ""
+                        for piece in text.components(separatedBy: ", ") {
+                            let limit = rows.isEmpty ? style.width - head.count - 3 : style.width - 6
+                            if !current.isEmpty && current.count + 2 + piece.count > limit {
+                                rows.append(current + ",")
+                                current = piece
+                            } else {
+                                current += current.isEmpty ? piece : ", " + piece
+                            }
+                        }
+                        rows.append(current)
+                        out.append(line + " = " + rows[0])
+                        out += rows.dropFirst().map { String(repeating: " ", count: 6) + $0 }
+                        out[out.count - 1] += note
+                    }
                 } else {
-                    line += " ="
-                    if let comment = part.comment { line += "   " + paint(comment, "2", style) }
-                    out.append(line)
+                    out.append(line + " =" + note)
                     out += matrixLines(matrix, indent: String(repeating: " ", count: 4)).map { paint($0, "32", style) }
                 }
             }
@@ -106,19 +140,62 @@ public enum TraceText {
         return out
     }
 
-    /// Label, formula without its parenthesised remark, and the remark ("(products + b)").
-    static func split(_ step: TraceStep) -> (label: String, formula: String?, comment: String?) {
-        guard var formula = step.formula else { return (step.label, nil, nil) }
-        var comment: String?
-        if let range = formula.range(of: "  (", options: .backwards), formula.hasSuffix(")") {
-            comment = String(formula[formula.index(range.lowerBound, offsetBy: 2)...])
-            formula = String(formula[..<range.lowerBound])
+    /// Label, formula and the value as shown. A scalar's value is written to 4 significant digits
+    /// (or in full, when the step asks) as its formula gives it from the operands shown, so that the
+    /// line checks out by hand at the precision shown; that agrees with the computed value to
+    /// within Float rounding. A formula that is only the value again is left out.
+    static func parts(_ step: TraceStep) -> (label: String, formula: String?, value: String?) {
+        guard case .scalar(let value) = step.value else { return (step.label, step.formula, nil) }
+        if step.showsAllDigits { return (step.label, step.formula, TraceNumber.precise(value)) }
+        let digits = 4
+        var shown = TraceNumber.format(value, digits: digits)
+        guard let formula = step.formula, !formula.isEmpty else { return (step.label, nil, shown) }
+        if formula == shown || formula == TraceNumber.precise(value) { return (step.label, nil, shown) }
+        if value.isFinite, let exact = TraceArithmetic.evaluate(formula), exact.isFinite,
+            abs(exact - Double(value)) <= 1e-3 * max(abs(Double(value)), 1e-6)
+        {
+            shown = TraceNumber.format(exact, digits: digits)
         }
-        // A formula that is only the value again adds nothing.
-        if case .scalar(let value) = step.value, formula == TraceNumber.format(value) {
-            return (step.label, nil, comment)
+        return (step.label, formula, shown)
+    }
+
+    /// `formula` in lines no wider than `width` (the first `first` wide), each but the first
+    /// starting with the "+" or "-" between two terms where it was cut; `tail` (" = value") goes
+    /// after the last line when it fits there, else on a line of its own.
+    static func wrapFormula(_ formula: String, tail: String, first: Int, indent: Int, width: Int) -> (
+        lines: [String], tailOnItsOwnLine: Bool
+    ) {
+        // Cut points: " + " and " - " (binary operators are written with spaces, a sign without).
+        var pieces: [String] = []
+        var current = ""
+        var rest = Substring(formula)
+        while !rest.isEmpty {
+            let plus = rest.range(of: " + "), minus = rest.range(of: " - ")
+            let cut = [plus, minus].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
+            guard let cut else {
+                current += rest
+                break
+            }
+            current += rest[..<cut.lowerBound]
+            pieces.append(current)
+            current = String(rest[cut]).trimmingCharacters(in: .whitespaces) + " "
+            rest = rest[cut.upperBound...]
         }
-        return (step.label, formula.isEmpty ? nil : formula, comment)
+        pieces.append(current)
+        var lines: [String] = []
+        var line = ""
+        for piece in pieces {
+            let limit = lines.isEmpty ? first : width - indent
+            if !line.isEmpty && line.count + 1 + piece.count > limit {
+                lines.append(line)
+                line = piece
+            } else {
+                line += line.isEmpty ? piece : " " + piece
+            }
+        }
+        lines.append(line)
+        let lastWidth = (lines.count == 1 ? width - first : indent) + line.count + tail.count
+        return (lines, lastWidth > width)
     }
 
     /// A matrix as right-aligned columns, one row per line.

@@ -9,6 +9,14 @@ public protocol ExampleSource: Sendable {
     var targetSize: Int { get }
     /// Writes example `indices[r]` into row r of `input` (rows, inputSize) and `target` (rows, targetSize).
     func fill(input: MatrixView, target: MatrixView, indices: UnsafeBufferPointer<Int32>)
+    /// Hints that examples `indices` come next, so a source whose examples sit in a large array
+    /// can start loading them while the current batch computes. Changes no result.
+    func prefetch(indices: UnsafeBufferPointer<Int32>)
+}
+
+extension ExampleSource {
+    /// By default nothing: small sources are in the cache already.
+    public func prefetch(indices: UnsafeBufferPointer<Int32>) {}
 }
 
 /// Examples held as two matrices, one example per row: for lessons and tests.

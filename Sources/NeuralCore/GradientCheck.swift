@@ -43,24 +43,23 @@ extension Network {
             let gradient = (lossPlus - lossMinus) / distance
             result.append(gradient)
             if tracer.isRecording {
-                let (param, index) = parameterName(at: i)
-                let name = TraceName.parameter(param, index)
+                let parameter = traceParameter(at: i)
+                let name = parameter.label
                 tracer.record(
                     TraceStep(
-                        "loss_plus", label: "L(\(name) + h)", value: .scalar(lossPlus),
-                        formula: "\(name) = \(TraceNumber.format(original)) + \(TraceNumber.format(h))", index: index,
-                        param: param))
+                        .lossPlus, label: "L(\(name) = \(TraceNumber.precise(original + h)))", value: .scalar(lossPlus),
+                        note: "\(name) + h", index: parameter.index, parameter: parameter, showsAllDigits: true))
                 tracer.record(
                     TraceStep(
-                        "loss_minus", label: "L(\(name) - h)", value: .scalar(lossMinus),
-                        formula: "\(name) = \(TraceNumber.format(original)) - \(TraceNumber.format(h))", index: index,
-                        param: param))
+                        .lossMinus, label: "L(\(name) = \(TraceNumber.precise(original - h)))",
+                        value: .scalar(lossMinus), note: "\(name) - h", index: parameter.index, parameter: parameter,
+                        showsAllDigits: true))
                 tracer.record(
                     TraceStep(
-                        "gradient_numeric", label: "dL/d\(name)", value: .scalar(gradient),
+                        .gradientNumeric, label: "dL/d\(name)", value: .scalar(gradient),
                         formula:
-                            "(\(TraceNumber.format(lossPlus)) - \(TraceNumber.operand(lossMinus))) / \(TraceNumber.format(distance))",
-                        index: index, param: param))
+                            "(\(TraceNumber.precise(lossPlus)) - \(TraceNumber.operand(lossMinus))) / (\(TraceNumber.precise(original + h)) - \(TraceNumber.operand(original - h)))",
+                        note: "(L+ - L-) / 2h", index: parameter.index, parameter: parameter))
             }
         }
         return result

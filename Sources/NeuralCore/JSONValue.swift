@@ -63,7 +63,8 @@ public enum JSONValue: Equatable, Sendable {
 
 extension TraceStep {
     /// The step as one JSON object, keys in a fixed order: `leading` (e.g. `"lesson": 6`), then
-    /// step, index, param, layer, iteration, label, value, formula. A one-row matrix is a flat
+    /// step, index, param, layer, iteration, label, value, formula, note (fields are added at the
+    /// end, never renamed). A one-row matrix is a flat
     /// array, a larger one an array of rows; past `matrixLimit` numbers a matrix is written as
     /// `"summary": {"shape", "min", "max", "mean", "nonzero"}` instead of its value.
     public func json(leading: [(String, JSONValue)] = [], matrixLimit: Int = .max) -> JSONValue {
@@ -93,6 +94,7 @@ extension TraceStep {
             pairs.append(("value", matrix.rows <= 1 ? .array(matrix.values.map(JSONValue.float)) : .array(rows)))
         }
         if let formula { pairs.append(("formula", .string(formula))) }
+        if let note { pairs.append(("note", .string(note))) }
         return .object(pairs)
     }
 }

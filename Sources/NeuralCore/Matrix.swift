@@ -87,7 +87,9 @@ public struct Matrix: Equatable, Sendable {
 /// Storage for views of empty matrices, so a view's pointer is never nil.
 @usableFromInline nonisolated(unsafe) let emptyStorage = UnsafeMutablePointer<Float>.allocate(capacity: 1)
 
-/// A borrowed, unowned window on `rows * cols` row-major floats: what the kernels work on.
+/// A borrowed, unowned window on a `rows` x `cols` block of row-major floats: what the kernels
+/// work on. Row r starts `stride` floats after row r - 1 (`cols` for a whole matrix; more for a
+/// band of columns, e.g. the hidden units one training thread owns).
 ///
 /// Views carry no ownership and no copy-on-write checks, so inner loops see plain pointers. The
 /// owner (a `Matrix` or a `Workspace`) must outlive the view.
@@ -95,43 +97,68 @@ public struct MatrixView: @unchecked Sendable {
     public let rows: Int
     public let cols: Int
     public let base: UnsafeMutablePointer<Float>
+    /// Floats from the start of one row to the start of the next (the leading dimension).
+    public let stride: Int
 
     @inlinable
-    public init(rows: Int, cols: Int, base: UnsafeMutablePointer<Float>) {
+    public init(rows: Int, cols: Int, base: UnsafeMutablePointer<Float>, stride: Int? = nil) {
+        precondition((stride ?? cols) >= cols, "MatrixView: stride \(stride ?? cols) below \(cols) columns")
         self.rows = rows
         self.cols = cols
         self.base = base
+        self.stride = stride ?? cols
     }
 
     @inlinable public var count: Int { rows * cols }
 
+    /// Whether the rows follow one another with no gap (a whole matrix, not a band of columns).
+    @inlinable public var isContiguous: Bool { stride == cols || rows <= 1 }
+
     @inlinable
     public subscript(row: Int, col: Int) -> Float {
-        get { base[row * cols + col] }
-        nonmutating set { base[row * cols + col] = newValue }
+        get { base[row * stride + col] }
+        nonmutating set { base[row * stride + col] = newValue }
     }
+
+    /// Row r's first element.
+    @inlinable
+    public func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * stride }
 
     /// Rows `range` of this view, sharing storage (a shard of a batch).
     @inlinable
     public func rows(_ range: Range<Int>) -> MatrixView {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Rows \(range) outside \(rows)x\(cols)")
-        return MatrixView(rows: range.count, cols: cols, base: base + range.lowerBound * cols)
+        return MatrixView(rows: range.count, cols: cols, base: base + range.lowerBound * stride, stride: stride)
+    }
+
+    /// Columns `range` of this view, sharing storage (a band of hidden units).
+    @inlinable
+    public func columns(_ range: Range<Int>) -> MatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= cols, "Columns \(range) outside \(rows)x\(cols)")
+        return MatrixView(rows: rows, cols: range.count, base: base + range.lowerBound, stride: stride)
     }
 
     /// A copy as an owning `Matrix`.
     public func toMatrix() -> Matrix {
-        Matrix(rows: rows, cols: cols, values: Array(UnsafeBufferPointer(start: base, count: count)))
+        var values: [Float] = []
+        values.reserveCapacity(count)
+        for r in 0..<rows { values.append(contentsOf: UnsafeBufferPointer(start: row(r), count: cols)) }
+        return Matrix(rows: rows, cols: cols, values: values)
     }
 
     @inlinable
-    public func fill(_ value: Float) { base.update(repeating: value, count: count) }
+    public func fill(_ value: Float) {
+        if isContiguous { return base.update(repeating: value, count: count) }
+        for r in 0..<rows { row(r).update(repeating: value, count: cols) }
+    }
 
     @inlinable
     public func copy(from other: MatrixView) {
         precondition(
             rows == other.rows && cols == other.cols,
             "Copy needs equal shapes: \(rows)x\(cols) vs \(other.rows)x\(other.cols)")
-        base.update(from: other.base, count: count)
+        if isContiguous && other.isContiguous { return base.update(from: other.base, count: count) }
+        for r in 0..<rows { row(r).update(from: other.row(r), count: cols) }
     }
 }
 
@@ -150,11 +177,15 @@ public final class FloatBuffer: @unchecked Sendable {
 
     public init(count: Int) {
         self.count = count
-        self.base = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+        // On a cache line of its own: the two training threads each own a band of the first layer,
+        // and whole lines are what a core owns.
+        let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
+        self.base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            .bindMemory(to: Float.self, capacity: Swift.max(count, 1))
         base.initialize(repeating: 0, count: Swift.max(count, 1))
     }
 
-    deinit { base.deallocate() }
+    deinit { UnsafeMutableRawPointer(base).deallocate() }
 
     /// A view on `rows * cols` floats starting at `offset`.
     @inlinable

@@ -14,7 +14,7 @@ extension Network {
         )
         let rows = input.rows
         if tracer.isRecording {
-            tracer.record(TraceStep("input", label: "x", value: .matrix(input.toMatrix())))
+            tracer.record(TraceStep(.input, label: "x", value: .matrix(input.toMatrix())))
         }
         var layerInput = input
         for l in 0..<layerCount {
@@ -23,11 +23,13 @@ extension Network {
             if tracer.isRecording {
                 tracer.record(
                     TraceStep(
-                        "weights", label: names.weights, value: .matrix(weights(l).toMatrix()), param: names.weights,
+                        .weights, label: names.weights, value: .matrix(weights(l).toMatrix()),
+                        parameter: TraceParameter(layer: l + 1, kind: .weights, index: [], name: names.weights),
                         layer: l + 1))
                 tracer.record(
                     TraceStep(
-                        "bias", label: names.bias, value: .matrix(bias(l).toMatrix()), param: names.bias, layer: l + 1))
+                        .bias, label: names.bias, value: .matrix(bias(l).toMatrix()),
+                        parameter: TraceParameter(layer: l + 1, kind: .bias, index: [], name: names.bias), layer: l + 1))
             }
             denseForward(
                 z: z, input: layerInput, weights: weights(l), bias: bias(l),
@@ -40,7 +42,7 @@ extension Network {
             layerInput = activation
         }
         if tracer.isRecording {
-            tracer.record(TraceStep("output", label: "y", value: .matrix(layerInput.toMatrix())))
+            tracer.record(TraceStep(.output, label: "y", value: .matrix(layerInput.toMatrix())))
         }
         return layerInput
     }
@@ -51,7 +53,7 @@ extension Network {
         guard tracer.recordsElements(count: z.count) else {
             tracer.record(
                 TraceStep(
-                    "activation", label: "\(names.activation) = \(function.rawValue)(\(names.z))",
+                    .activation, label: "\(names.activation) = \(function.rawValue)(\(names.z))",
                     value: .matrix(activation.toMatrix()), layer: layer))
             return
         }
@@ -59,10 +61,10 @@ extension Network {
             for j in 0..<z.cols {
                 tracer.record(
                     TraceStep(
-                        "activation",
+                        .activation,
                         label: TraceName.element(names.activation, [i, j], sizes: [z.rows, z.cols]),
                         value: .scalar(activation[i, j]), formula: function.formula(z[i, j]),
-                        index: index(i, j, nil, z.rows, z.cols), layer: layer))
+                        index: [i, j], layer: layer))
             }
         }
     }
@@ -73,7 +75,7 @@ extension Network {
         _ loss: Loss, target: MatrixView, workspace: Workspace, rows: Int, batchSize: Int? = nil, tracer: T
     ) -> Float {
         if tracer.isRecording {
-            tracer.record(TraceStep("target", label: "t", value: .matrix(target.toMatrix())))
+            tracer.record(TraceStep(.target, label: "t", value: .matrix(target.toMatrix())))
         }
         return loss.forward(
             output: workspace.activation(layerCount - 1, rows: rows), target: target,
@@ -81,13 +83,11 @@ extension Network {
     }
 
     /// Backpropagation after `forward` and `loss`: fills `workspace.gradients` with dLoss/dParameter
-    /// for every weight and bias, from the output layer back to the first.
-    ///
-    /// With `parameterGradients: false` it stops at each layer's dZ (in the workspace) and leaves
-    /// the weight gradients to the caller: the two-thread trainer folds them into the SGD update.
+    /// for every weight and bias, from the output layer back to the first. (Training folds the
+    /// gradients into its step instead: the same `denseBackward`, in its `.update` variant.)
     public func backward<T: Tracer>(
         input: MatrixView, target: MatrixView, loss: Loss, workspace: Workspace, batchSize: Int? = nil,
-        parameterGradients: Bool = true, kernel: ProductKernel = .blas, tracer: T
+        kernel: ProductKernel = .blas, tracer: T
     ) {
         let rows = input.rows
         let last = layerCount - 1
@@ -96,10 +96,9 @@ extension Network {
             dOutput: dOutput, output: workspace.activation(last, rows: rows), target: target,
             probabilities: workspace.probabilities(rows: rows), batchSize: batchSize ?? rows)
         if tracer.isRecording {
-            let formula =
-                loss == .meanSquaredError
-                ? "2*(y - t)/\((batchSize ?? rows) * outputSize)" : "(p - t)/\(batchSize ?? rows)"
-            tracer.record(TraceStep("d_output", label: "dL/dy", value: .matrix(dOutput.toMatrix()), formula: formula))
+            loss.recordBackward(
+                dOutput: dOutput, output: workspace.activation(last, rows: rows), target: target,
+                probabilities: workspace.probabilities(rows: rows), batchSize: batchSize ?? rows, tracer: tracer)
         }
         for l in stride(from: last, through: 0, by: -1) {
             let names = DenseNames(layer: l, layerCount: layerCount)
@@ -111,18 +110,12 @@ extension Network {
                 recordDZ(
                     activations[l], dZ: dZ, dActivation: dActivation, z: z, names: names, layer: l + 1, tracer: tracer)
             }
-            guard parameterGradients else {
-                if l > 0 {
-                    matrixProduct(
-                        workspace.dActivation(l - 1, rows: rows), dZ, weights(l), transposeB: true, kernel: kernel)
-                }
-                continue
-            }
             let layerInput = l == 0 ? input : workspace.activation(l - 1, rows: rows)
             denseBackward(
-                dWeights: workspace.gradients.view(
-                    offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
-                dBias: workspace.gradients.view(offset: biasOffsets[l], rows: 1, cols: layerSizes[l + 1]),
+                .store(
+                    dWeights: workspace.gradients.view(
+                        offset: weightOffsets[l], rows: layerSizes[l], cols: layerSizes[l + 1]),
+                    dBias: workspace.gradients.view(offset: biasOffsets[l], rows: 1, cols: layerSizes[l + 1])),
                 dInput: l == 0 ? nil : workspace.dActivation(l - 1, rows: rows),
                 dZ: dZ, input: layerInput, weights: weights(l), kernel: kernel, names: names, layer: l + 1,
                 tracer: tracer)
@@ -134,7 +127,7 @@ extension Network {
         tracer: T
     ) {
         guard tracer.recordsElements(count: dZ.count) else {
-            tracer.record(TraceStep("d_z", label: "dL/d\(names.z)", value: .matrix(dZ.toMatrix()), layer: layer))
+            tracer.record(TraceStep(.dZ, label: "dL/d\(names.z)", value: .matrix(dZ.toMatrix()), layer: layer))
             return
         }
         for i in 0..<dZ.rows {
@@ -144,17 +137,17 @@ extension Network {
                 case .relu: slope = z[i, j] > 0 ? "1" : "0"
                 case .sigmoid:
                     let s = Activation.sigmoid(z[i, j])
-                    slope = TraceNumber.format(s * (1 - s))
+                    slope = TraceNumber.operand(s * (1 - s))
                 case .identity: slope = "1"
                 }
                 tracer.record(
                     TraceStep(
-                        "d_z",
+                        .dZ,
                         label: "dL/d" + TraceName.element(names.z, [i, j], sizes: [dZ.rows, dZ.cols]),
                         value: .scalar(dZ[i, j]),
-                        formula:
-                            "\(TraceNumber.operand(dActivation[i, j]))*\(slope)  (dL/d\(names.activation) * \(function.rawValue)'(\(names.z)))",
-                        index: index(i, j, nil, dZ.rows, dZ.cols), layer: layer))
+                        formula: "\(TraceNumber.precise(dActivation[i, j]))*\(slope)",
+                        note: "dL/d\(names.activation) * \(function.rawValue)'(\(names.z))",
+                        index: [i, j], layer: layer))
             }
         }
     }

@@ -113,7 +113,7 @@ public final class Network: @unchecked Sendable {
             if flatIndex >= weightOffsets[l] {
                 let local = flatIndex - weightOffsets[l]
                 let outputs = layerSizes[l + 1]
-                return (names.weights, outputs > 1 ? [local / outputs, local % outputs] : [local / outputs])
+                return (names.weights, [local / outputs, local % outputs])
             }
         }
         preconditionFailure("unreachable: offsets start at 0")

@@ -38,33 +38,86 @@ public enum TraceValue: Equatable, Sendable {
     }
 }
 
+/// The name of a step: what kind of value it is. Stable and machine-readable (its raw value is
+/// the `"step"` of the JSON form, documented in the README: add cases, never rename one), and
+/// checked by the compiler wherever a step is recorded or picked out.
+public enum TraceStepName: String, Sendable, CaseIterable {
+    // The forward pass.
+    case input, weights, bias, product, runningSum = "running_sum", z, activation, output
+    // Losses.
+    case target, softmax, exponential, exponentialSum = "exponential_sum", probability, lossTerm = "loss_term", loss
+    // The backward pass and the update.
+    case dOutput = "d_output", dZ = "d_z", gradientBackprop = "gradient_backprop", dInput = "d_input", update
+    // Nudging.
+    case lossPlus = "loss_plus", lossMinus = "loss_minus", lossDifference = "loss_difference"
+    case gradientNumeric = "gradient_numeric", gradientCheck = "gradient_check"
+    // Steps the lessons and the trained-model trace record about values the core computed.
+    case sample, guess, image, flatten, combinedWeights = "combined_weights", combinedBias = "combined_bias"
+    case example, epochLoss = "epoch_loss", accuracy, prediction, gradientNorm = "gradient_norm"
+    case products
+}
+
+/// Which parameter a step is about, as a value: layer (1-based), weights or bias, and the
+/// element's full index ([input, neuron] for a weight, [neuron] for a bias).
+public struct TraceParameter: Equatable, Sendable {
+    public enum Kind: String, Sendable { case weights, bias }
+    public var layer: Int
+    public var kind: Kind
+    public var index: [Int]
+    /// The block's name in traces ("w1", "b2"; "w", "b" for a one-layer network).
+    public var name: String
+    /// The element's name for people, size-one dimensions left out ("w3" rather than "w[3,0]").
+    public var label: String
+
+    public init(layer: Int, kind: Kind, index: [Int], name: String, label: String? = nil) {
+        self.layer = layer
+        self.kind = kind
+        self.index = index
+        self.name = name
+        self.label = label ?? TraceName.parameter(name, index)
+    }
+}
+
 /// One named step of a traced computation.
 ///
-/// `name` is stable and machine-readable (`input`, `weights`, `bias`, `product`, `z`,
-/// `activation`, `output`, `target`, `loss`, `loss_term`, `gradient_backprop`, `update`, ...);
-/// `label` is for people ("x0*w0"); `formula` shows the arithmetic with its numbers filled in.
+/// `name` says what the value is; `label` is for people ("x0*w0"); `formula` is the arithmetic
+/// with its numbers filled in, nothing else, so that evaluating it gives `value`; `note` is a
+/// remark for people ("products + b") that renderers show beside the value. `index` is the
+/// element's full position (sample, neuron, term), size-one dimensions included.
 public struct TraceStep: Equatable, Sendable {
-    public var name: String
+    public var kind: TraceStepName
     public var label: String
     public var value: TraceValue
     public var formula: String?
+    public var note: String?
     public var index: [Int]?
-    public var param: String?
+    public var parameter: TraceParameter?
     public var layer: Int?
     public var iteration: Int?
+    /// Whether to show the value with every digit a Float holds, as an operand is written,
+    /// rather than the usual 4 (a loss whose small change a later line computes).
+    public var showsAllDigits: Bool
+
+    /// The stable name, as written in the JSON form.
+    public var name: String { kind.rawValue }
+    /// The parameter block's name ("w1"), for the JSON form and tables.
+    public var param: String? { parameter?.name }
 
     public init(
-        _ name: String, label: String, value: TraceValue, formula: String? = nil, index: [Int]? = nil,
-        param: String? = nil, layer: Int? = nil, iteration: Int? = nil
+        _ kind: TraceStepName, label: String, value: TraceValue, formula: String? = nil, note: String? = nil,
+        index: [Int]? = nil, parameter: TraceParameter? = nil, layer: Int? = nil, iteration: Int? = nil,
+        showsAllDigits: Bool = false
     ) {
-        self.name = name
+        self.kind = kind
         self.label = label
         self.value = value
         self.formula = formula
+        self.note = note
         self.index = index
-        self.param = param
+        self.parameter = parameter
         self.layer = layer
         self.iteration = iteration
+        self.showsAllDigits = showsAllDigits
     }
 }
 
@@ -90,17 +143,28 @@ public final class RecordingTracer: Tracer, @unchecked Sendable {
     }
 
     /// The steps with a given name, in order.
-    public func steps(named name: String) -> [TraceStep] { steps.filter { $0.name == name } }
+    public func steps(named kind: TraceStepName) -> [TraceStep] { steps.filter { $0.kind == kind } }
 }
 
-/// How the core writes numbers inside formulas: up to four significant digits, no trailing zeros,
-/// negative numbers in parentheses when they follow an operator ("3*(-0.2)").
+/// How the core writes numbers, so that every line can be checked by hand.
+///
+/// The rule: an operand inside a formula is written with all the digits a Float holds (the
+/// shortest decimal within two rounding units of it), a result with up to 4. Evaluated from operands that precise, the arithmetic a
+/// line shows gives the result it shows at the result's precision; operands rounded to 4 digits
+/// would not (0.8529 - 0.8584 is not the -0.00555 that the losses really differ by).
 public enum TraceNumber {
-    public static func format(_ value: Float) -> String {
+    /// A result: up to 4 significant digits, no trailing zeros ("0.3", "-2.775", "8.732e-5").
+    public static func format(_ value: Float) -> String { format(value, digits: 4) }
+
+    /// `value` with up to `digits` significant digits and no trailing zeros.
+    public static func format(_ value: Float, digits: Int) -> String { format(Double(value), digits: digits) }
+
+    /// A Double (an exact evaluation of shown arithmetic) written like a Float.
+    public static func format(_ value: Double, digits: Int) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == 0 { return "0" }
-        var text = String(format: "%.4g", Double(value))
+        var text = String(format: "%.\(digits)g", value)
         if text.contains("e") {
             // 1.234e-05 -> keep, but drop a "+" and leading zeros of the exponent.
             text = text.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
@@ -109,16 +173,42 @@ public enum TraceNumber {
         return text
     }
 
-    /// The number as an operand: parenthesised when negative.
-    public static func operand(_ value: Float) -> String {
-        let text = format(value)
-        return value < 0 || text.hasPrefix("-") ? "(\(text))" : text
+    /// Significant digits of an operand: every digit a Float holds.
+    public static let operandDigits = 7
+
+    /// A number as the first operand of a formula: the shortest decimal that is within two
+    /// rounding units (ulps) of the Float, so at most 7 or so significant digits, and no more
+    /// than needed ("0.55" for the sum 0.3 + 0.25 that a Float holds as 0.55000007).
+    public static func precise(_ value: Float) -> String {
+        guard value.isFinite, value != 0 else { return format(value) }
+        let tolerance = 2 * Double(value.ulp)
+        for digits in 1...8 {
+            let text = format(value, digits: digits)
+            if let shown = Double(text), abs(shown - Double(value)) <= tolerance { return text }
+        }
+        return format(value, digits: 9)
     }
 
-    /// A sum written out, eliding the middle of long ones: "a + b + c + ... + y + z".
-    public static func sum(_ terms: [String], keepingEnds ends: Int = 4) -> String {
-        if terms.count <= 2 * ends + 1 { return terms.joined(separator: " + ") }
-        return (terms.prefix(ends) + ["..."] + terms.suffix(ends)).joined(separator: " + ")
+    /// A number as an operand after an operator: up to 7 significant digits, parenthesised when
+    /// negative ("3*(-0.2)").
+    public static func operand(_ value: Float) -> String {
+        let text = precise(value)
+        return text.hasPrefix("-") ? "(\(text))" : text
+    }
+
+    /// Sums of this many terms or fewer are written out in full.
+    public static let longestWrittenSum = 16
+
+    /// A sum written out term by term. Past 16 terms it keeps the first and last 4 and replaces
+    /// the others by one term that says how many there are and what they add up to:
+    /// "a + b + c + d + [12 more terms: 1.234] + w + x + y + z".
+    public static func sum(_ terms: [String], values: [Float]? = nil) -> String {
+        guard terms.count > longestWrittenSum, let values, values.count == terms.count else {
+            return terms.joined(separator: " + ")
+        }
+        let hidden = values[4..<(values.count - 4)].reduce(Float(0), +)
+        let middle = "[\(values.count - 8) more terms: \(precise(hidden))]"
+        return (terms.prefix(4) + [middle] + terms.suffix(4)).joined(separator: " + ")
     }
 }
 
@@ -138,5 +228,18 @@ public enum TraceName {
         if text.isEmpty { return name }
         if text.count == 1 && !(name.last?.isNumber ?? false) { return name + text[0] }
         return name + "[" + text.joined(separator: ",") + "]"
+    }
+}
+
+extension Network {
+    /// Parameter `flatIndex` as a trace value: its layer, block and full index.
+    public func traceParameter(at flatIndex: Int) -> TraceParameter {
+        let (name, index) = parameterName(at: flatIndex)
+        let layer = (0..<layerCount).last { flatIndex >= weightOffsets[$0] }! + 1
+        let kind: TraceParameter.Kind = flatIndex >= biasOffsets[layer - 1] ? .bias : .weights
+        let sizes = kind == .weights ? [layerSizes[layer - 1], layerSizes[layer]] : [layerSizes[layer]]
+        return TraceParameter(
+            layer: layer, kind: kind, index: index, name: name,
+            label: TraceName.element(name, index, sizes: sizes))
     }
 }

@@ -1,6 +1,7 @@
 // The training loop shared by every lesson and by full MNIST: mini-batches through forward, loss,
-// backward and the SGD step, on buffers sized once. A batch is cut into two halves that two
-// threads run side by side; each weight matrix's rows are cut in two for the update, so the
+// backward and the SGD step, on buffers sized once. Two threads split the first layer by hidden
+// units: each owns its half of the first layer's weights (and of the second layer's rows), so what
+// a thread writes stays in its core's cache and only small activations cross between them. The
 // result is the same bits whether one thread or two did the work.
 import Foundation
 
@@ -27,35 +28,58 @@ public struct BatchProgress: Sendable {
 
 /// Trains a network with SGD on mini-batches. Everything a step needs is allocated here, once.
 ///
-/// How a batch is split over two threads: each thread runs forward and backward (down to each
-/// layer's dZ) for its half of the rows, in its band of one shared workspace. After a barrier,
-/// each thread updates its half of every weight matrix's rows with one sgemm over the whole batch,
-/// W[rows] -= lr * input[:, rows]^T * dZ, so no per-thread gradient is written, summed or
-/// zeroed. Both halves are fixed by the batch, not by the threads, so one thread running both
-/// halves computes the same bits.
+/// How a batch is split over two threads (the hidden units of the first layer cut into two parts,
+/// p = 0 and 1, fixed by the network, not by the threads):
+/// 1. each thread fills the whole batch and runs the first layer forward for its part's hidden
+///    units, then multiplies them into the second layer: a partial z2 of (batch, out2);
+/// 2. after one barrier, each sums the partials (part 0 then part 1) and runs the rest of the
+///    network forward, the loss and the backward pass down to the second layer, alike on both
+///    threads (these layers are small; each thread keeps its own copy of them, updated alike);
+/// 3. each updates its part of the second layer's rows and of the first layer's columns.
+/// One thread runs both parts in the same order, so it computes the same bits. A thread only ever
+/// writes weights it owns, and only the partials (batch x out2 floats) cross between the cores.
 public final class Trainer: @unchecked Sendable {
     public let network: Network
     public let loss: Loss
     public let optimizer: SGD
     public let batchSize: Int
-    /// How many parts each batch (and each weight matrix, in the update) is cut into.
+    /// How many parts the first layer's hidden units are cut into (1, or 2 when the network has a
+    /// layer after the first).
     public let shards: Int
-    /// How many threads run the shards (1 or `shards`); the result does not depend on it.
+    /// How many threads run the parts (1 or `shards`); the result does not depend on it.
     public let threads: Int
     public let kernel: ProductKernel
 
-    /// Activations and deltas of a whole batch (capacity `batchSize`).
-    private let workspace: Workspace
-    private let input: FloatBuffer  // (batchSize, inputSize) row-major
-    private let target: FloatBuffer  // (batchSize, outputSize) row-major
-    /// Each shard's loss and correct count of the current batch, a cache line apart so that the
-    /// two threads writing them do not fight over one line (and are not a Swift array, whose
-    /// element writes from two threads would race on its storage).
-    private let shardLoss: UnsafeMutablePointer<Float>
-    private let shardCorrect: UnsafeMutablePointer<Int>
-    private static let cacheLineStride = 16
+    /// What each thread works in: its batch, its workspace, and the copy of the layers after the
+    /// first's weights that both threads update alike (thread 0's is the trainer's own).
+    private final class Lane {
+        let network: Network
+        let optimizer: SGD
+        let workspace: Workspace
+        let input: FloatBuffer  // (batchSize, inputSize) row-major
+        let target: FloatBuffer  // (batchSize, outputSize) row-major
+        let zeros: InputZeros
+
+        init(network: Network, optimizer: SGD, batchSize: Int) {
+            self.network = network
+            self.optimizer = optimizer
+            workspace = Workspace(for: network, capacity: batchSize)
+            input = FloatBuffer(count: batchSize * network.inputSize)
+            target = FloatBuffer(count: batchSize * network.outputSize)
+            zeros = InputZeros(capacity: batchSize, cols: network.inputSize)
+        }
+    }
+    private let lanes: [Lane]
+    /// Each part's partial z2 = activation1[:, part] * w2[part, :], (batchSize, out2), two sets used
+    /// in turn by even and odd batches: a thread rewrites a set only after the other thread has
+    /// passed the next batch's barrier, so one barrier a batch is enough.
+    private let partials: [[FloatBuffer]]
     private let barrier: SpinBarrier
     private let worker: WorkerThread?
+    /// What the last epoch's batches looked like: mean fraction of zero inputs and how many
+    /// batches took the kernels that skip them.
+    public private(set) var lastEpochZeroFraction: Double = 0
+    public private(set) var lastEpochSparseBatches = 0
 
     public init(
         network: Network, loss: Loss, optimizer: SGD, batchSize: Int, shards: Int = 2, threads: Int = 2,
@@ -70,23 +94,23 @@ public final class Trainer: @unchecked Sendable {
         self.loss = loss
         self.optimizer = optimizer
         self.batchSize = batchSize
-        self.shards = shards
-        self.threads = threads
+        // A one-layer network's loss needs all its outputs at once: nothing to split.
+        let parts = network.layerCount >= 2 ? shards : 1
+        self.shards = parts
+        self.threads = network.layerCount >= 2 ? threads : 1
         self.kernel = kernel
-        workspace = Workspace(for: network, capacity: batchSize)
-        input = FloatBuffer(count: batchSize * network.inputSize)
-        target = FloatBuffer(count: batchSize * network.outputSize)
-        shardLoss = .allocate(capacity: shards * Trainer.cacheLineStride)
-        shardLoss.initialize(repeating: 0, count: shards * Trainer.cacheLineStride)
-        shardCorrect = .allocate(capacity: shards * Trainer.cacheLineStride)
-        shardCorrect.initialize(repeating: 0, count: shards * Trainer.cacheLineStride)
-        barrier = SpinBarrier(parties: threads)
-        worker = threads > 1 ? WorkerThread() : nil
-    }
-
-    deinit {
-        shardLoss.deallocate()
-        shardCorrect.deallocate()
+        var lanes = [Lane(network: network, optimizer: optimizer, batchSize: batchSize)]
+        if self.threads > 1 {
+            let twin = SGD(
+                learningRate: optimizer.learningRate, momentum: optimizer.momentum,
+                weightDecay: optimizer.weightDecay, parameterCount: network.parameterCount)
+            lanes.append(Lane(network: network.copy(), optimizer: twin, batchSize: batchSize))
+        }
+        self.lanes = lanes
+        let partialCount = network.layerCount >= 2 ? batchSize * network.layerSizes[2] : 1
+        partials = (0..<2).map { _ in (0..<parts).map { _ in FloatBuffer(count: partialCount) } }
+        barrier = SpinBarrier(parties: self.threads)
+        worker = self.threads > 1 ? WorkerThread() : nil
     }
 
     /// Part s of `count` things when cut into `shards` parts: the first half (rounded up), then the rest.
@@ -110,44 +134,53 @@ public final class Trainer: @unchecked Sendable {
             batches.batchSize == batchSize && batches.exampleCount == source.count,
             "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)"
         )
-        // The shards' bands of the workspace, for a full batch and for the last, shorter one:
-        // made here, once an epoch, so that no batch allocates.
-        let lastRows = source.count - (batches.batchCount - 1) * batchSize
-        let fullBands = bands(rows: batchSize), lastBands = bands(rows: lastRows)
+        // The second thread's copy of the shared layers starts from the trainer's (which the caller
+        // may have changed between epochs, e.g. the learning rate).
+        for lane in lanes.dropFirst() {
+            lane.network.parameters.base.update(from: network.parameters.base, count: network.parameterCount)
+            lane.optimizer.copyState(from: optimizer)
+        }
         var result = EpochResult(meanLoss: 0, correct: 0, examples: 0, divergedAtBatch: nil)
-        var lossSum: Double = 0
+        var lossSum: Double = 0, zeroFractionSum: Double = 0, sparseBatches = 0
         batches.order.withUnsafeBufferPointer { order in
             let run: (Int) -> Void = { thread in
+                // Denormals as 0 on every training thread alike (so one thread or two still agree);
+                // the readable `.naive` runs of the lessons keep IEEE arithmetic in full.
+                let flushed = self.kernel == .blas ? flushDenormals(true) : false
+                defer { if self.kernel == .blas { flushDenormals(flushed) } }
+                let lane = self.lanes[thread]
+                let parts = self.threads == 1 ? 0..<self.shards : thread..<(thread + 1)
                 for b in 0..<batches.batchCount {
                     let range = batches.range(ofBatch: b)
-                    let indices = UnsafeBufferPointer(rebasing: order[range])
-                    let bands = range.count == self.batchSize ? fullBands : lastBands
-                    // 1. Forward and backward (to the deltas) of this thread's rows.
-                    for s in stride(from: thread, to: self.shards, by: self.threads) {
-                        self.forwardAndDeltas(shard: s, band: bands[s], indices: indices, source: source)
+                    let rows = range.count
+                    // 1. The batch (the next one's rows start loading), the first layer's parts.
+                    let input = lane.input.view(rows: rows, cols: self.network.inputSize)
+                    let target = lane.target.view(rows: rows, cols: self.network.outputSize)
+                    source.fill(input: input, target: target, indices: UnsafeBufferPointer(rebasing: order[range]))
+                    if b + 1 < batches.batchCount {
+                        source.prefetch(indices: UnsafeBufferPointer(rebasing: order[batches.range(ofBatch: b + 1)]))
                     }
+                    if self.kernel == .blas { lane.zeros.measure(input) }
+                    for p in parts { self.firstLayerForward(part: p, lane: lane, input: input, parity: b % 2) }
                     if self.threads > 1 { self.barrier.wait() }
-                    // 2. Every thread sees the same losses, so all stop together on divergence.
-                    var batchLoss: Float = 0, batchCorrect = 0
-                    for s in 0..<self.shards {
-                        batchLoss += self.shardLoss[s * Trainer.cacheLineStride]
-                        batchCorrect += self.shardCorrect[s * Trainer.cacheLineStride]
-                    }
+                    // 2. The rest, alike on every thread: all see the same loss, so all stop
+                    //    together on divergence.
+                    let batchLoss = self.upperForward(lane: lane, target: target, parity: b % 2)
                     if !batchLoss.isFinite {
                         if thread == 0 { result.divergedAtBatch = b }
                         break
                     }
-                    // 3. This thread's parts of every weight matrix, updated over the whole batch.
-                    for s in stride(from: thread, to: self.shards, by: self.threads) {
-                        self.update(part: s, rows: range.count)
-                    }
-                    if self.threads > 1 { self.barrier.wait() }
+                    // 3. Backward, each update folded into the weights this thread owns.
+                    self.backwardAndUpdate(parts: parts, lane: lane, input: input, target: target)
                     if thread == 0 {
-                        lossSum += Double(batchLoss) * Double(range.count)
-                        result.examples += range.count
-                        // Counted before the second barrier: past it, the other thread is already
-                        // writing the next batch's shard counts.
-                        result.correct += batchCorrect
+                        lossSum += Double(batchLoss) * Double(rows)
+                        result.examples += rows
+                        result.correct += countCorrect(
+                            output: lane.workspace.activation(self.network.layerCount - 1, rows: rows), target: target)
+                        if self.kernel == .blas {
+                            zeroFractionSum += lane.zeros.zeroFraction
+                            sparseBatches += lane.zeros.skipsZeros ? 1 : 0
+                        }
                         if let progress, (b + 1) % progressEvery == 0 || b + 1 == batches.batchCount {
                             progress(
                                 BatchProgress(
@@ -167,75 +200,132 @@ public final class Trainer: @unchecked Sendable {
             }
         }
         result.meanLoss = result.examples == 0 ? .nan : Float(lossSum / Double(result.examples))
+        let batchesRun = result.divergedAtBatch ?? batches.batchCount
+        lastEpochZeroFraction = batchesRun == 0 ? 0 : zeroFractionSum / Double(batchesRun)
+        lastEpochSparseBatches = sparseBatches
         return result
     }
 
-    /// Each shard's rows of a batch of `rows`, with its band of the workspace (nil when empty).
-    private func bands(rows: Int) -> [(rows: Range<Int>, workspace: Workspace?)] {
-        (0..<shards).map { s in
-            let rows = part(s, of: rows)
-            return (rows, rows.isEmpty ? nil : Workspace(shardOf: workspace, rows: rows))
+    /// The first layer's forward for part p's hidden units, and (with a second layer) their share
+    /// of its product: partial z2 = activation1[:, part] * w2[part, :].
+    private func firstLayerForward(part p: Int, lane: Lane, input: MatrixView, parity: Int) {
+        let rows = input.rows, units = part(p, of: network.layerSizes[1])
+        let z = lane.workspace.z(0, rows: rows).columns(units)
+        let activation = lane.workspace.activation(0, rows: rows).columns(units)
+        denseForward(
+            z: z, input: input, weights: network.weights(0).columns(units), bias: network.bias(0).columns(units),
+            kernel: kernel, names: DenseNames(layer: 0, layerCount: network.layerCount), layer: 1,
+            tracer: NoTracer(), skipping: kernel == .blas ? lane.zeros : nil)
+        network.activations[0].forward(activation, z)
+        if network.layerCount >= 2 {
+            let partial = partials[parity][p].view(rows: rows, cols: network.layerSizes[2])
+            matrixProduct(partial, activation, network.weights(1).rows(units), kernel: kernel)
         }
     }
 
-    /// Fills shard s's rows, runs them forward, takes their loss, and backpropagates to every
-    /// layer's dZ (the weight gradients are left to `update`).
-    private func forwardAndDeltas(
-        shard s: Int, band: (rows: Range<Int>, workspace: Workspace?), indices: UnsafeBufferPointer<Int32>,
-        source: some ExampleSource
-    ) {
-        guard let bandWorkspace = band.workspace else {
-            shardLoss[s * Trainer.cacheLineStride] = 0
-            shardCorrect[s * Trainer.cacheLineStride] = 0
-            return
+    /// z2 from the partials (in part order), then every later layer forward and the loss, on this
+    /// thread's copy of those layers. Returns the batch's loss.
+    private func upperForward(lane: Lane, target: MatrixView, parity: Int) -> Float {
+        let rows = target.rows, workspace = lane.workspace, layers = network.layerCount
+        if layers >= 2 {
+            let z = workspace.z(1, rows: rows)
+            z.copy(from: partials[parity][0].view(rows: rows, cols: z.cols))
+            for p in 1..<shards {
+                let partial = partials[parity][p].base
+                for i in 0..<z.count { z.base[i] += partial[i] }
+            }
+            addBias(z, lane.network.bias(1))
+            network.activations[1].forward(workspace.activation(1, rows: rows), z)
+            for l in 2..<layers {
+                let z = workspace.z(l, rows: rows)
+                denseForward(
+                    z: z, input: workspace.activation(l - 1, rows: rows), weights: lane.network.weights(l),
+                    bias: lane.network.bias(l), kernel: kernel, names: DenseNames(layer: l, layerCount: layers),
+                    layer: l + 1, tracer: NoTracer())
+                network.activations[l].forward(workspace.activation(l, rows: rows), z)
+            }
         }
-        let rows = band.rows
-        let input = self.input.view(
-            offset: rows.lowerBound * network.inputSize, rows: rows.count, cols: network.inputSize)
-        let target = self.target.view(
-            offset: rows.lowerBound * network.outputSize, rows: rows.count, cols: network.outputSize)
-        source.fill(input: input, target: target, indices: UnsafeBufferPointer(rebasing: indices[rows]))
-        let output = network.forward(input, workspace: bandWorkspace, kernel: kernel, tracer: NoTracer())
-        shardLoss[s * Trainer.cacheLineStride] = network.loss(
-            loss, target: target, workspace: bandWorkspace, rows: rows.count,
-            batchSize: indices.count, tracer: NoTracer())
-        shardCorrect[s * Trainer.cacheLineStride] = countCorrect(output: output, target: target)
-        network.backward(
-            input: input, target: target, loss: loss, workspace: bandWorkspace, batchSize: indices.count,
-            parameterGradients: false, kernel: kernel, tracer: NoTracer())
+        return lane.network.loss(loss, target: target, workspace: workspace, rows: rows, tracer: NoTracer())
     }
 
-    /// Updates part p of every layer's weight rows (and, with part 0, every bias) from the deltas
-    /// of the whole batch of `rows`.
-    private func update(part p: Int, rows: Int) {
-        for l in 0..<network.layerCount {
-            let layerInput =
-                l == 0 ? input.view(rows: rows, cols: network.inputSize) : workspace.activation(l - 1, rows: rows)
-            let dZ = workspace.dZ(l, rows: rows)
-            optimizer.updateWeights(
-                network: network, layer: l, rows: part(p, of: network.layerSizes[l]),
-                input: layerInput, dZ: dZ, kernel: kernel)
-            if p == 0 { optimizer.updateBias(network: network, layer: l, dZ: dZ) }
+    /// Backpropagation with every layer's update folded in (`denseBackward(.update)`): the later
+    /// layers on this thread's copy, then this thread's parts of the second layer's rows and of the
+    /// first layer's columns on the trainer's network.
+    private func backwardAndUpdate(parts: Range<Int>, lane: Lane, input: MatrixView, target: MatrixView) {
+        let rows = input.rows, workspace = lane.workspace, layers = network.layerCount, last = layers - 1
+        let own = lane.network, ownOptimizer = lane.optimizer
+        loss.backward(
+            dOutput: workspace.dActivation(last, rows: rows), output: workspace.activation(last, rows: rows),
+            target: target, probabilities: workspace.probabilities(rows: rows), batchSize: rows)
+        func deltas(_ l: Int, _ columns: Range<Int>) -> MatrixView {
+            let dZ = workspace.dZ(l, rows: rows).columns(columns)
+            network.activations[l].backward(
+                dZ: dZ, dActivation: workspace.dActivation(l, rows: rows).columns(columns),
+                z: workspace.z(l, rows: rows).columns(columns),
+                activation: workspace.activation(l, rows: rows).columns(columns))
+            return dZ
+        }
+        for l in stride(from: last, through: 2, by: -1) {
+            let weights = own.weights(l), bias = own.bias(l)
+            denseBackward(
+                .update(
+                    DenseUpdate(
+                        optimizer: ownOptimizer,
+                        weightsVelocity: ownOptimizer.velocity(of: weights, in: own.parameters),
+                        bias: bias, biasVelocity: ownOptimizer.velocity(of: bias, in: own.parameters))),
+                dInput: workspace.dActivation(l - 1, rows: rows), dZ: deltas(l, 0..<network.layerSizes[l + 1]),
+                input: workspace.activation(l - 1, rows: rows), weights: weights, kernel: kernel,
+                names: DenseNames(layer: l, layerCount: layers), layer: l + 1, tracer: NoTracer())
+        }
+        if layers >= 2 {
+            let dZ = deltas(1, 0..<network.layerSizes[2])
+            let bias = own.bias(1)
+            ownOptimizer.step(bias: bias, velocity: ownOptimizer.velocity(of: bias, in: own.parameters), dZ: dZ)
+            for p in parts {
+                let units = part(p, of: network.layerSizes[1])
+                let weights = network.weights(1).rows(units)
+                denseBackward(
+                    .update(
+                        DenseUpdate(
+                            optimizer: optimizer,
+                            weightsVelocity: optimizer.velocity(of: weights, in: network.parameters),
+                            bias: nil, biasVelocity: nil)),
+                    dInput: workspace.dActivation(0, rows: rows).columns(units), dZ: dZ,
+                    input: workspace.activation(0, rows: rows).columns(units), weights: weights, kernel: kernel,
+                    names: DenseNames(layer: 1, layerCount: layers), layer: 2, tracer: NoTracer())
+            }
+        }
+        for p in parts {
+            let units = part(p, of: network.layerSizes[1])
+            let weights = network.weights(0).columns(units), bias = network.bias(0).columns(units)
+            denseBackward(
+                .update(
+                    DenseUpdate(
+                        optimizer: optimizer, weightsVelocity: optimizer.velocity(of: weights, in: network.parameters),
+                        bias: bias, biasVelocity: optimizer.velocity(of: bias, in: network.parameters),
+                        zeros: kernel == .blas ? lane.zeros : nil)),
+                dInput: nil, dZ: deltas(0, units), input: input, weights: weights, kernel: kernel,
+                names: DenseNames(layer: 0, layerCount: layers), layer: 1, tracer: NoTracer())
         }
     }
 
     /// One SGD step on a batch the caller holds, on this thread, recording every value when the
     /// tracer records: the step the lessons show. Returns the batch's loss before the step.
     ///
-    /// It computes the full gradient (`workspace.gradients`, which a lesson may print) and then
-    /// updates; `trainEpoch` folds the two together, so their results agree to rounding, not bits.
+    /// It computes the full gradient (`gradients`, which a lesson may print) and then updates;
+    /// `trainEpoch` folds the two together, so their results agree to rounding, not bits.
     @discardableResult
     public func step<T: Tracer>(input: MatrixView, target: MatrixView, tracer: T) -> Float {
         precondition(input.rows <= batchSize, "step: \(input.rows) rows exceed the batch size \(batchSize)")
         let value = network.lossAndGradients(
-            input: input, target: target, loss: loss, workspace: workspace,
+            input: input, target: target, loss: loss, workspace: lanes[0].workspace,
             kernel: kernel, tracer: tracer)
-        if value.isFinite { optimizer.step(network: network, gradients: workspace.gradients, tracer: tracer) }
+        if value.isFinite { optimizer.step(network: network, gradients: lanes[0].workspace.gradients, tracer: tracer) }
         return value
     }
 
     /// The gradients of the last `step` (dLoss/dParameter in the network's flat layout).
-    public var gradients: FloatBuffer { workspace.gradients }
+    public var gradients: FloatBuffer { lanes[0].workspace.gradients }
 }
 
 /// Rows whose largest output is at the same position as the target's largest entry.

@@ -42,8 +42,10 @@ public struct SampleTrace: Sendable {
                 }
                 recorder.record(
                     TraceStep(
-                        "gradient_norm", label: "|dL/d\(param)|", value: .scalar(Float(squares.squareRoot())),
-                        formula: "sqrt(sum of \(count) squared gradients)", param: param, layer: l + 1))
+                        .gradientNorm, label: "|dL/d\(param)|", value: .scalar(Float(squares.squareRoot())),
+                        note: "sqrt(sum of \(count) squared gradients)",
+                        parameter: TraceParameter(layer: l + 1, kind: param == names.weights ? .weights : .bias, index: [], name: param),
+                        layer: l + 1))
             }
         }
         self.index = index
@@ -75,8 +77,8 @@ public struct SampleTrace: Sendable {
                 let count = self.steps.filter { $0.name == "product" && $0.layer == step.layer }.count
                 steps.append(
                     TraceStep(
-                        "products", label: "\(count) products x_k*w_kj", value: .scalar(Float(count)),
-                        formula: "each one summed into a z below (every one with --json)", layer: layer))
+                        .products, label: "\(count) products x_k*w_kj", value: .scalar(Float(count)),
+                        note: "each one summed into a z below (every one with --json)", layer: layer))
             }
         }
         var start = 0
@@ -103,7 +105,7 @@ public struct SampleTrace: Sendable {
     static func line(_ step: TraceStep, labelWidth: Int) -> String {
         let layer = step.layer.map { "L\($0) " } ?? "   "
         let name = step.name.padding(toLength: 17, withPad: " ", startingAt: 0)
-        if step.name == "products" { return "\(layer)\(name) \(step.label), \(step.formula ?? "")" }
+        if step.name == "products" { return "\(layer)\(name) \(step.label), \(step.note ?? "")" }
         let label =
             step.label.count >= labelWidth
             ? step.label : step.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)

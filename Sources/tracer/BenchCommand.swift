@@ -1,6 +1,8 @@
 // `tracer bench`: the performance figures. GEMM GFLOP/s on one and two threads, the time of one
-// MNIST-sized training epoch against its FLOP floor, and what the no-op tracer costs (nothing,
-// if generic specialisation works across modules). Medians of repeated runs; noisy machines.
+// MNIST-sized training epoch against its FLOP floor (with the fraction of zero pixels the first
+// layer skipped, and GFLOP/s counted as dense work and as work done), the first layer's sparse and
+// dense paths side by side, and what the no-op tracer costs (nothing, if generic specialisation
+// works across modules). Medians of repeated runs; noisy machines.
 import ArgumentParser
 import Foundation
 import NeuralCore
@@ -54,33 +56,72 @@ struct BenchCommand: ParsableCommand {
         BLASKernel.threads = 1
 
         // 2. One epoch of 784-128-10, batch 64, SGD lr 0.1: 60,000 images (fewer with --quick),
-        //    on two threads and, for the ratio, on one (same arithmetic, same bits).
+        //    on two threads and on one (same arithmetic, same bits), interleaved so that drift in
+        //    the machine's speed hits both alike.
         let images = quick ? 2_000 : 60_000
         let source = EpochBenchData.source(count: images, dataFlag: data)
         let flopsPerImage = 2.0 * Double(784 * 128 + 128 * 10) * 2 + 2.0 * Double(128 * 10)  // 409,088
+        /// The first layer's forward product and weight update: the work that skipping zeros saves.
+        let firstLayerFlopsPerImage = 2.0 * Double(784 * 128) * 2
+        var runs: [Int: EpochRuns] = [2: EpochRuns(threads: 2), 1: EpochRuns(threads: 1)]
+        for round in 0...(quick ? 1 : epochs) {
+            for threads in [2, 1] { runs[threads]!.run(source: source.examples, counted: round > 0) }
+        }
         var medians: [Int: Double] = [:]
         for threads in [2, 1] {
-            let sorted = epochSeconds(source: source.examples, epochs: quick ? 1 : epochs, threads: threads).sorted()
+            let run = runs[threads]!
+            let sorted = run.seconds.sorted()
             let median = sorted[sorted.count / 2]
             medians[threads] = median
             let floor = Double(images) * flopsPerImage / ((gflopsByThreads[threads] ?? 1) * 1e9)
+            let skipped = run.sparseShare * run.zeroFraction * firstLayerFlopsPerImage
+            let denseRate = Double(images) * flopsPerImage / median / 1e9
+            let doneRate = Double(images) * (flopsPerImage - skipped) / median / 1e9
+            let path =
+                run.sparseShare == 0
+                ? "dense (OpenBLAS)"
+                : "skips zeros (\(KernelPath.active.rawValue)) in \(round1(run.sparseShare * 100))% of batches"
             report.figure(
                 [
                     "bench": "epoch", "model": "784-128-10", "batch": 64, "epochs": sorted.count, "images": images,
                     "data": source.name, "seconds_median": round4(median), "seconds_min": round4(sorted[0]),
                     "seconds_max": round4(sorted[sorted.count - 1]), "images_per_second": Int(Double(images) / median),
-                    "floor_seconds": round4(floor), "threads": threads,
+                    "floor_seconds": round4(floor), "threads": threads, "zero_fraction": round3(run.zeroFraction),
+                    "first_layer": path, "gflops_dense": round1(denseRate), "gflops_done": round1(doneRate),
                 ],
                 human:
                     "epoch 784-128-10, batch 64, \(images) \(source.name) images, \(threads) thread\(threads == 1 ? "" : "s"): "
                     + "\(round4(median)) s median (min \(round4(sorted[0])), max \(round4(sorted[sorted.count - 1])), "
                     + "\(sorted.count) epochs), \(Int(Double(images) / median)) images/s; "
-                    + "floor at the \(threads)-thread GEMM rate \(round4(floor)) s")
+                    + "floor at the \(threads)-thread GEMM rate \(round4(floor)) s; "
+                    + "\(round1(run.zeroFraction * 100))% of the inputs are 0, first layer \(path); "
+                    + "\(round1(denseRate)) GFLOP/s counted as dense work, \(round1(doneRate)) as work done")
         }
         if let one = medians[1], let two = medians[2] {
             report.figure(
                 ["bench": "epoch_speedup", "threads": 2, "ratio": round3(one / two)],
                 human: "second thread speeds an epoch up \(round3(one / two))x")
+        }
+        if let run = runs[1], run.zeroFraction > 0.5 {
+            report.note(
+                "  Most of these pixels are 0 (\(Int((run.zeroFraction * 100).rounded()))%): black background. As lesson 6 "
+                    + "showed, a black pixel contributes nothing whatever its weight, so the core's first layer skips "
+                    + "the zeros, in its forward product and in its weight update, and gives the same sums.")
+        }
+
+        // 2b. Why a batch takes the path it takes: the first layer (64 x 784 -> 128) forward and
+        //     update through the kernels that skip zeros and through sgemm, on inputs with a given
+        //     share of zeros (MNIST has about 81%, Fashion-MNIST about 50%).
+        for zeroFraction in quick ? [0.81] : [0.81, 0.6, 0.5, 0.3] {
+            let (sparse, dense) = firstLayerPaths(zeroFraction: zeroFraction, repeats: quick ? 20 : 400)
+            let chosen = zeroFraction >= 1 - InputZeros.densityLimit ? "skips zeros" : "dense"
+            report.figure(
+                [
+                    "bench": "first_layer", "zero_fraction": zeroFraction, "sparse_us": round3(sparse * 1e6),
+                    "dense_us": round3(dense * 1e6), "chosen": chosen,
+                ],
+                human: "first layer 64x784 -> 128 forward + update, \(Int(zeroFraction * 100))% zeros: skipping zeros "
+                    + "\(round3(sparse * 1e6)) us, dense sgemm \(round3(dense * 1e6)) us; the trainer takes: \(chosen)")
         }
 
         // 3. The tracing hook: a dense layer through the generic op with NoTracer, against the
@@ -112,23 +153,34 @@ struct BenchCommand: ParsableCommand {
         return (rates[rates.count / 2], rates[rates.count - 1])
     }
 
-    /// Seconds of each timed epoch (one untimed warm-up epoch first).
-    func epochSeconds(source: some ExampleSource, epochs: Int, threads: Int) -> [Double] {
-        let network = Network(layerSizes: [784, 128, 10])
-        var random = SeededRandom(seed: 1)
-        network.initialize(.he, random: &random)
-        let trainer = Trainer(
-            network: network, loss: .softmaxCrossEntropy,
-            optimizer: SGD(learningRate: 0.1, parameterCount: network.parameterCount), batchSize: 64, shards: 2,
-            threads: threads)
-        var batches = MiniBatches(exampleCount: source.count, batchSize: 64, seed: 1)
-        var seconds: [Double] = []
-        for epoch in 0...epochs {
-            batches.startEpoch()
-            let elapsed = timed { _ = trainer.trainEpoch(source: source, batches: batches) }
-            if epoch > 0 { seconds.append(elapsed) }
+    /// Median seconds of the first layer's forward product plus weight update, per batch: through
+    /// the kernels that skip zeros, and through sgemm.
+    func firstLayerPaths(zeroFraction: Double, repeats: Int) -> (sparse: Double, dense: Double) {
+        let rows = 64, inputs = 784, units = 128
+        var random = SeededRandom(seed: 4)
+        let x = FloatBuffer(count: rows * inputs), w = FloatBuffer(count: inputs * units)
+        let z = FloatBuffer(count: rows * units), dz = FloatBuffer(count: rows * units)
+        for i in 0..<x.count { x.base[i] = random.nextUnitFloat() < Float(zeroFraction) ? 0 : random.nextUnitFloat() }
+        for i in 0..<w.count { w.base[i] = random.uniform(-0.1, 0.1) }
+        for i in 0..<dz.count { dz.base[i] = random.uniform(-1e-3, 1e-3) }
+        let (xv, wv) = (x.view(rows: rows, cols: inputs), w.view(rows: inputs, cols: units))
+        let (zv, dzv) = (z.view(rows: rows, cols: units), dz.view(rows: rows, cols: units))
+        let zeros = InputZeros(capacity: rows, cols: inputs)
+        var sparse: [Double] = [], dense: [Double] = []
+        for _ in 0..<repeats {
+            sparse.append(
+                timed {
+                    zeros.measure(xv)
+                    sparseProduct(zv, xv, zeros: zeros, wv)
+                    sparseTransposedProduct(wv, xv, zeros: zeros, dzv, alpha: -0.1, beta: 1)
+                })
+            dense.append(
+                timed {
+                    matrixProduct(zv, xv, wv)
+                    matrixProduct(wv, xv, transposeA: true, dzv, alpha: -0.1, beta: 1)
+                })
         }
-        return seconds
+        return (sparse.sorted()[repeats / 2], dense.sorted()[repeats / 2])
     }
 
     /// Median seconds per call: sgemm + bias add directly, and `denseForward` with `NoTracer`.
@@ -207,5 +259,40 @@ enum EpochBenchData {
         let pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) }
         let labels = (0..<count).map { _ in UInt8(random.nextIndex(below: 10)) }
         return (DigitExamples(pixels: pixels, labels: labels, imageRows: 28, imageCols: 28, classCount: 10), "random")
+    }
+}
+
+/// One trainer's timed epochs and what its batches looked like.
+struct EpochRuns {
+    let trainer: Trainer
+    var batches: MiniBatches
+    var seconds: [Double] = []
+    var zeroFraction: Double = 0
+    /// Fraction of batches whose first layer skipped zeros.
+    var sparseShare: Double = 0
+
+    init(threads: Int) {
+        let network = Network(layerSizes: [784, 128, 10])
+        var random = SeededRandom(seed: 1)
+        network.initialize(.he, random: &random)
+        trainer = Trainer(
+            network: network, loss: .softmaxCrossEntropy,
+            optimizer: SGD(learningRate: 0.1, parameterCount: network.parameterCount), batchSize: 64, shards: 2,
+            threads: threads)
+        batches = MiniBatches(exampleCount: 1, batchSize: 64, seed: 1)
+    }
+
+    /// One epoch; `counted: false` is the warm-up.
+    mutating func run(source: DigitExamples, counted: Bool) {
+        if batches.exampleCount != source.count {
+            batches = MiniBatches(exampleCount: source.count, batchSize: 64, seed: 1)
+        }
+        batches.startEpoch()
+        let (trainer, batches) = (self.trainer, self.batches)
+        let elapsed = timed { _ = trainer.trainEpoch(source: source, batches: batches) }
+        guard counted else { return }
+        seconds.append(elapsed)
+        zeroFraction = trainer.lastEpochZeroFraction
+        sparseShare = Double(trainer.lastEpochSparseBatches) / Double(batches.batchCount)
     }
 }

@@ -42,10 +42,10 @@ import Testing
         for (got, want) in zip(running, [0.3, 0.3, 0.6, 0.1, 0.55, 0.15, 0.15, -0.25, -0.11] as [Float]) {
             #expect(isClose(got, want, absolute: 1e-6))
         }
-        // z = -0.11 + (-0.15) = -0.26; ReLU: max(-0.26, 0) = 0.
+        // z = -0.11 + (-0.15) = -0.26 (in Float -0.2599999); ReLU: max(-0.26, 0) = 0.
         #expect(isClose(value(trace, "z", label: "z"), -0.26, absolute: 1e-6))
         #expect(value(trace, "activation", label: "a") == 0)
-        #expect(TraceText.render(trace, style: TextStyle()).contains("a = max(-0.26, 0) = 0"))
+        #expect(TraceText.render(trace, style: TextStyle()).contains("a = max(-0.2599999, 0) = 0"))
     }
 
     @Test func lesson7LayerAndLoss() throws {

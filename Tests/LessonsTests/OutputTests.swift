@@ -33,7 +33,7 @@ import Testing
         let line = TraceJSON.render(try runLesson(6)).split(separator: "\n").first { $0.contains("\"product\"") }
         #expect(
             line
-                == #"{"lesson":6,"step":"product","index":[0],"layer":1,"label":"x0*w0","value":0.3,"formula":"3*0.1"}"#
+                == #"{"lesson":6,"step":"product","index":[0,0,0],"layer":1,"label":"x0*w0","value":0.3,"formula":"3*0.1"}"#
         )
     }
 

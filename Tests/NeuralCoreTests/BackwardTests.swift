@@ -155,3 +155,137 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         }
     }
 }
+
+/// The fused variant of the one dense backward against its storing variant followed by the
+/// optimiser's plain step: same maths, so the weights agree to Float rounding. Run on a whole
+/// layer, on a band of its rows (dInput's columns) and on a band of its columns (a first layer's
+/// hidden units), with dense and mostly-zero inputs, and with each of the optimiser's branches.
+@Suite struct FusedBackwardTests {
+    struct Case {
+        let momentum: Float, weightDecay: Float, zeroFraction: Double
+    }
+
+    static let cases = [
+        Case(momentum: 0, weightDecay: 0, zeroFraction: 0.81), Case(momentum: 0.9, weightDecay: 0, zeroFraction: 0.81),
+        Case(momentum: 0.9, weightDecay: 1e-3, zeroFraction: 0.5),
+        Case(momentum: 0, weightDecay: 1e-3, zeroFraction: 0),
+        Case(momentum: 0, weightDecay: 0, zeroFraction: 1),
+    ]
+
+    @Test(arguments: cases)
+    func fusedUpdateEqualsGradientThenStep(_ c: Case) {
+        let rows = 7, inputs = 13, outputs = 11
+        let network = Network(layerSizes: [inputs, outputs])
+        var random = SeededRandom(seed: 31)
+        network.initialize(.xavier, random: &random)
+        for j in 0..<outputs { network.bias(0).base[j] = random.uniform(-0.5, 0.5) }
+        let x = sparseMatrix(rows, inputs, zeroFraction: c.zeroFraction, seed: 32)
+        let dZ = randomMatrix(rows, outputs, seed: 33)
+        let names = DenseNames(layer: 0, layerCount: 1)
+        func optimizer() -> SGD {
+            SGD(
+                learningRate: 0.3, momentum: c.momentum, weightDecay: c.weightDecay,
+                parameterCount: network.parameterCount)
+        }
+        // Reference: store the gradient, then the plain step (twice, so momentum's velocity matters).
+        let reference = network.copy(), referenceOptimizer = optimizer()
+        let gradients = FloatBuffer(count: network.parameterCount)
+        var dInputReference = Matrix(rows: rows, cols: inputs)
+        for _ in 0..<2 {
+            x.withView { xv in
+                dZ.withView { dzv in
+                    dInputReference.withMutableView { dxv in
+                        denseBackward(
+                            .store(
+                                dWeights: gradients.view(rows: inputs, cols: outputs),
+                                dBias: gradients.view(offset: reference.biasOffsets[0], rows: 1, cols: outputs)),
+                            dInput: dxv, dZ: dzv, input: xv, weights: reference.weights(0), kernel: .naive,
+                            names: names, layer: 1, tracer: NoTracer())
+                    }
+                }
+            }
+            referenceOptimizer.step(
+                parameters: reference.parameters, gradients: gradients, range: 0..<network.parameterCount)
+        }
+        // Fused, in bands: rows 0..<6 and 6..<13 (each with its dInput columns), then the same
+        // again by column bands 0..<4 and 4..<11 (the first layer's split, no dInput).
+        for byColumns in [false, true] {
+            let fused = network.copy(), fusedOptimizer = optimizer()
+            let zeros = InputZeros(capacity: rows, cols: inputs)
+            var dInput = Matrix(rows: rows, cols: inputs)
+            for _ in 0..<2 {
+                x.withView { xv in
+                    zeros.measure(xv)
+                    dZ.withView { dzv in
+                        dInput.withMutableView { dxv in
+                            let bands = byColumns ? [0..<4, 4..<outputs] : [0..<6, 6..<inputs]
+                            for (b, band) in bands.enumerated() {
+                                let weights = byColumns ? fused.weights(0).columns(band) : fused.weights(0).rows(band)
+                                let bias = byColumns ? fused.bias(0).columns(band) : fused.bias(0)
+                                let ownsBias = byColumns || b == 0
+                                denseBackward(
+                                    .update(
+                                        DenseUpdate(
+                                            optimizer: fusedOptimizer,
+                                            weightsVelocity: fusedOptimizer.velocity(of: weights, in: fused.parameters),
+                                            bias: ownsBias ? bias : nil,
+                                            biasVelocity: ownsBias
+                                                ? fusedOptimizer.velocity(of: bias, in: fused.parameters) : nil,
+                                            zeros: byColumns ? zeros : nil)),
+                                    dInput: byColumns ? nil : dxv.columns(band),
+                                    dZ: byColumns ? dzv.columns(band) : dzv,
+                                    input: byColumns ? xv : xv.columns(band), weights: weights, kernel: .blas,
+                                    names: names, layer: 1, tracer: NoTracer())
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(
+                maxDifference(fused.parameters.array, reference.parameters.array) < 1e-5,
+                "bands by \(byColumns ? "columns" : "rows"): \(maxDifference(fused.parameters.array, reference.parameters.array))"
+            )
+            if !byColumns { #expect(maxDifference(dInput.values, dInputReference.values) < 1e-5) }
+            #expect(fused.parameters.array != network.parameters.array || c.zeroFraction == 1 && c.momentum == 0)
+        }
+    }
+
+    @Test func bandBackwardMatchesFiniteDifferences() {
+        // L = sum(G .* (x * W[:, band] + b[band])) for a band of 5 of 9 hidden units: the stored
+        // gradient of that band, through a band view, against central differences.
+        let x = sparseMatrix(4, 6, zeroFraction: 0.5, seed: 41), g = randomMatrix(4, 5, seed: 42)
+        let band = 3..<8
+        var w = randomMatrix(6, 9, seed: 43)
+        func loss(_ w: Matrix) -> Double {
+            var z = Matrix(rows: 4, cols: 5)
+            x.withView { xv in w.withView { wv in z.withMutableView { matrixProductNaive($0, xv, wv.columns(band)) } } }
+            return zip(z.values, g.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        var dW = Matrix(rows: 6, cols: 5), dB = Matrix(rows: 1, cols: 5)
+        x.withView { xv in
+            g.withView { gv in
+                w.withMutableView { wv in
+                    dW.withMutableView { dwv in
+                        dB.withMutableView { dbv in
+                            denseBackward(
+                                .store(dWeights: dwv, dBias: dbv), dInput: nil, dZ: gv, input: xv,
+                                weights: wv.columns(band), kernel: .blas, names: DenseNames(layer: 0, layerCount: 1),
+                                layer: 1, tracer: NoTracer())
+                        }
+                    }
+                }
+            }
+        }
+        let h: Float = 1e-2  // linear in each weight: rounding only
+        for k in 0..<6 {
+            for (j, column) in band.enumerated() {
+                var plus = w, minus = w
+                plus[k, column] += h
+                minus[k, column] -= h
+                let numeric = Float((loss(plus) - loss(minus)) / Double(plus[k, column] - minus[k, column]))
+                #expect(isClose(numeric, dW[k, j], absolute: 1e-3, relative: 1e-3), "dW[\(k), \(j)]")
+            }
+        }
+        w[0, 0] = 0  // silence "never mutated"
+    }
+}
