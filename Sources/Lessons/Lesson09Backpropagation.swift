@@ -38,7 +38,7 @@ enum Lesson09Backpropagation: Lesson {
             checks.append(
                 step(.gradientCheck, "relative error dL/d\(name)", error,
                     formula:
-                        "abs(\(precise(c.numeric)) - \(operand(c.backprop))) / max(abs(\(precise(c.numeric))), abs(\(precise(c.backprop))), 0.001)",
+                        "abs(\(exact(c.numeric)) - \(exactOperand(c.backprop))) / max(abs(\(exact(c.numeric))), abs(\(exact(c.backprop))), 0.001)",
                     note: "|nudged - backprop| / max(|nudged|, |backprop|, 0.001)", index: c.index,
                     parameter: network.traceParameter(at: c.flatIndex)))
         }

@@ -45,6 +45,7 @@ enum Lesson10GradientDescent: Lesson {
         log.show([step(.weights, "w", before), step(.bias, "b", network.bias(0).toMatrix())])
 
         try log.explain("One step")
+        if tracedSteps == 0 { try log.explain("Repeat") }
         let optimizer = SGD(learningRate: learningRate, parameterCount: network.parameterCount)
         let trainer = Trainer(
             network: network, loss: .meanSquaredError, optimizer: optimizer, batchSize: examples.inputs.rows,
@@ -76,9 +77,10 @@ enum Lesson10GradientDescent: Lesson {
             if !loss.isFinite || loss < stopBelow { break }
         }
         if !lossSteps.isEmpty { log.show(lossSteps) }
+        let finalLoss = network.loss(.meanSquaredError, inputs: examples.inputs, targets: examples.targets)
         log.note(
             Lesson10GradientDescent.verdict(
-                losses: losses, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
+                losses: losses, final: finalLoss, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
             isResult: true)
 
         try log.explain("After training")
@@ -119,13 +121,16 @@ enum Lesson10GradientDescent: Lesson {
                 showValues: true))
     }
 
-    /// What the run did, from its losses: diverged, met its threshold, fell, stayed flat or grew;
-    /// and what to try when it went wrong.
-    static func verdict(losses: [Float], stopBelow: Float, steps: Int, learningRate: Float) -> String {
+    /// What the run did, from its losses (each iteration's, before its step) and the loss after
+    /// the last step: diverged, met its threshold, fell, stayed flat or grew; and what to try
+    /// when it went wrong.
+    static func verdict(losses: [Float], final: Float, stopBelow: Float, steps: Int, learningRate: Float) -> String {
         guard let first = losses.first, let last = losses.last else { return "No iterations ran." }
         let n = losses.count
-        if !last.isFinite || last > 1e6 * max(first, 1e-6) {
-            return "The run diverged: the loss became \(format(last)) at iteration \(n) (it started at \(format(first))). "
+        let iterations = "\(n) iteration\(n == 1 ? "" : "s")"
+        if !last.isFinite || !final.isFinite || final > 1e6 * max(first, 1e-6) {
+            let shown = last.isFinite ? final : last
+            return "The run diverged: the loss became \(format(shown)) after \(iterations) (it started at \(format(first))). "
                 + "Each step overshoots the bottom and lands higher up; try a smaller learning_rate "
                 + "(\(format(learningRate / 10)), say)."
         }
@@ -133,15 +138,15 @@ enum Lesson10GradientDescent: Lesson {
             return "Stopped after iteration \(n): the loss \(format(last)) is below stop_below (\(format(stopBelow))), "
                 + "down from \(format(first)) at iteration 1."
         }
-        if last > first {
-            return "The loss grew from \(format(first)) to \(format(last)) in \(n) iterations: the steps are too large. "
+        if final > first {
+            return "The loss grew from \(format(first)) to \(format(final)) in \(iterations): the steps are too large. "
                 + "Try a smaller learning_rate (\(format(learningRate / 10)), say)."
         }
-        if first - last <= 0.01 * first {
-            return "The loss stayed almost flat (\(format(first)) at iteration 1, \(format(last)) at iteration \(n)): "
-                + "the steps are too small to get anywhere in \(steps) iterations; try a larger learning_rate or more steps."
+        if first - final <= 0.01 * first {
+            return "The loss stayed almost flat (\(format(first)) before the first step, \(format(final)) after the last): "
+                + "the steps are too small to get anywhere in \(iterations); try a larger learning_rate or more steps."
         }
-        return "The loss fell from \(format(first)) to \(format(last)) in \(n) iterations but is not yet below "
+        return "The loss fell from \(format(first)) to \(format(final)) in \(iterations) but is not yet below "
             + "stop_below (\(format(stopBelow))); more steps would take it further."
     }
 }

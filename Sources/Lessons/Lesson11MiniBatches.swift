@@ -50,7 +50,8 @@ enum Lesson11MiniBatches: Lesson {
                 }
             }
             log.note(
-                "\(run.name): batches of \(run.batch), \(batches.batchCount) updates per epoch, \(batches.batchCount * epochs) in all"
+                "\(run.name): batches of \(run.batch), \(batches.batchCount) update\(batches.batchCount == 1 ? "" : "s") per epoch, "
+                    + "\(batches.batchCount * epochs) in all"
             )
             log.show(steps, isResult: true)
             series.append(
@@ -69,15 +70,20 @@ enum Lesson11MiniBatches: Lesson {
 
     /// Which run ended lowest, and whether each fell or grew, from the losses.
     static func comparison(_ runs: [(name: String, first: Float, last: Float)]) -> String {
-        let diverged = runs.filter { !$0.last.isFinite || $0.last > $0.first }
-        var text = ""
-        if let best = runs.filter({ $0.last.isFinite }).min(by: { $0.last < $1.last }) {
-            text = "Here \(best.name) ended lowest, at \(format(best.last)) (from \(format(best.first)))."
+        let grew = runs.filter { !$0.last.isFinite || $0.last > $0.first }
+        func change(_ run: (name: String, first: Float, last: Float)) -> String {
+            "\(run.name) \(format(run.first)) to \(format(run.last))"
         }
-        for run in diverged {
-            text += " \(run.name)'s loss grew (\(format(run.first)) to \(format(run.last))): its steps are too large; "
+        if grew.count == runs.count {
+            return "Every run's loss grew (\(grew.map(change).joined(separator: "; "))): the steps are too large; "
                 + "try a smaller learning_rate."
         }
-        return text.trimmingCharacters(in: .whitespaces)
+        let best = runs.filter { $0.last.isFinite }.min { $0.last < $1.last }!
+        var text = "Here \(best.name) ended lowest, at \(format(best.last)) (from \(format(best.first)))."
+        if !grew.isEmpty {
+            text += " The loss grew for \(grew.map(change).joined(separator: "; ")): for "
+                + "\(grew.count == 1 ? "that run" : "those runs") the steps are too large; try a smaller learning_rate."
+        }
+        return text
     }
 }

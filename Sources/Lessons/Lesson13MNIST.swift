@@ -63,7 +63,7 @@ enum Lesson13MNIST: Lesson {
             source: MatrixExamples(inputs: floats(test, count: held), targets: oneHot(test, count: held)),
             loss: .softmaxCrossEntropy)
         log.note(
-            "A \(pixels)-\(hiddenCount)-10 network, \(epochs) epochs over the first \(grouped(count)) training images, "
+            "A \(pixels)-\(hiddenCount)-10 network, \(epochs) epoch\(epochs == 1 ? "" : "s") over the first \(grouped(count)) training images, "
                 + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
         log.show(
@@ -96,16 +96,17 @@ enum Lesson13MNIST: Lesson {
                 + "(\(Int((100 * Double(black) / Double(pixels)).rounded()))%) are exactly 0: as in lesson 6, a black pixel "
                 + "adds nothing to any sum, whatever its weight, so the work that matters is on the few lit pixels.")
         log.show(steps.filter { $0.kind == .z && $0.layer == 1 })
+        let firing = steps.filter { $0.kind == .activation && $0.layer == 1 && $0.value.numbers[0] > 0 }.count
         log.note(
-            "\(steps.filter { $0.kind == .activation && $0.layer == 1 && $0.value.numbers[0] > 0 }.count) of the "
-                + "\(hiddenCount) hidden neurons fire (ReLU above 0).")
+            "\(firing) of the \(hiddenCount) hidden neuron\(hiddenCount == 1 ? "" : "s") "
+                + "\(firing == 1 ? "fires" : "fire") (ReLU above 0).")
         log.show(steps.filter { $0.kind == .z && $0.layer == 2 })
         log.show(only(steps, .softmax, .lossTerm))
         let probabilities = only(steps, .softmax).first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         log.show(
             step(.prediction, "predicted digit", Float(predicted),
-                formula: "argmax p (p = \(format(probabilities[predicted])))"),
+                note: "the digit with the largest p, \(format(probabilities[predicted]))"),
             isResult: true)
         log.note(
             predicted == label ? "Right: the image is a \(label)." : "Wrong: the image is a \(label).", isResult: true)

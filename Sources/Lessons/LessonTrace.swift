@@ -123,3 +123,5 @@ func step(
 func format(_ value: Float) -> String { TraceNumber.format(value) }
 func operand(_ value: Float) -> String { TraceNumber.operand(value) }
 func precise(_ value: Float) -> String { TraceNumber.precise(value) }
+func exact(_ value: Float) -> String { TraceNumber.exact(value) }
+func exactOperand(_ value: Float) -> String { value < 0 ? "(\(exact(value)))" : exact(value) }

@@ -146,7 +146,7 @@ public enum TraceText {
     /// within Float rounding. A formula that is only the value again is left out.
     static func parts(_ step: TraceStep) -> (label: String, formula: String?, value: String?) {
         guard case .scalar(let value) = step.value else { return (step.label, step.formula, nil) }
-        if step.showsAllDigits { return (step.label, step.formula, TraceNumber.precise(value)) }
+        if step.showsAllDigits { return (step.label, step.formula, TraceNumber.exact(value)) }
         let digits = 4
         var shown = TraceNumber.format(value, digits: digits)
         guard let formula = step.formula, !formula.isEmpty else { return (step.label, nil, shown) }

@@ -103,7 +103,9 @@ public func recordDenseForward<T: Tracer>(
                 TraceStep(
                     .z, label: TraceName.element(names.z, [i, j], sizes: [rows, outputs]),
                     value: .scalar(z[i, j]),
-                    formula: TraceNumber.sum(terms + [TraceNumber.operand(bias[0, j])]),
+                    formula: TraceNumber.sum(
+                        terms + [TraceNumber.operand(bias[0, j])],
+                        values: (0..<inputs).map { input[i, $0] * weights[$0, j] } + [bias[0, j]]),
                     note: inputs == 1 ? "\(names.input)*\(names.weights) + \(b)" : "products + \(b)",
                     index: [i, j], layer: layer))
         }

@@ -43,6 +43,9 @@ extension Network {
             let gradient = (lossPlus - lossMinus) / distance
             result.append(gradient)
             if tracer.isRecording {
+                // The losses differ in their last digits: every operand is written exactly.
+                func exact(_ value: Float) -> String { TraceNumber.exact(value) }
+                func exactOperand(_ value: Float) -> String { value < 0 ? "(\(exact(value)))" : exact(value) }
                 let parameter = traceParameter(at: i)
                 let name = parameter.label
                 tracer.record(
@@ -57,9 +60,8 @@ extension Network {
                 tracer.record(
                     TraceStep(
                         .gradientNumeric, label: "dL/d\(name)", value: .scalar(gradient),
-                        formula:
-                            "(\(TraceNumber.precise(lossPlus)) - \(TraceNumber.operand(lossMinus))) / (\(TraceNumber.precise(original + h)) - \(TraceNumber.operand(original - h)))",
-                        note: "(L+ - L-) / 2h", index: parameter.index, parameter: parameter))
+                        formula: "(\(exact(lossPlus)) - \(exactOperand(lossMinus))) / (\(exact(original + h)) - \(exactOperand(original - h)))",
+                        index: parameter.index, parameter: parameter))
             }
         }
         return result

@@ -120,8 +120,8 @@ func recordProductTerm<T: Tracer>(
         TraceStep(
             .runningSum, label: TraceName.element(names.sum, [i, j, p], sizes: [sizes.m, sizes.n, sizes.k]),
             value: .scalar(sum),
-            formula: p == 0 ? TraceNumber.precise(product) : TraceNumber.precise(before) + " + " + TraceNumber.operand(product),
-            note: p == 0 ? "the first product" : "the sum so far + \(aName)*\(bName)",
+            formula: TraceNumber.precise(before) + " + " + TraceNumber.operand(product),
+            note: p == 0 ? "start from 0, add \(aName)*\(bName)" : "the sum so far + \(aName)*\(bName)",
             index: [i, j, p], layer: names.layer))
 }
 

@@ -94,8 +94,8 @@ public struct TraceStep: Equatable, Sendable {
     public var parameter: TraceParameter?
     public var layer: Int?
     public var iteration: Int?
-    /// Whether to show the value with every digit a Float holds, as an operand is written,
-    /// rather than the usual 4 (a loss whose small change a later line computes).
+    /// Whether to show the value exactly (the shortest decimal that reads back as the same
+    /// Float) rather than to the usual 4 digits: a loss whose small change a later line computes.
     public var showsAllDigits: Bool
 
     /// The stable name, as written in the JSON form.
@@ -185,6 +185,17 @@ public enum TraceNumber {
         for digits in 1...8 {
             let text = format(value, digits: digits)
             if let shown = Double(text), abs(shown - Double(value)) <= tolerance { return text }
+        }
+        return format(value, digits: 9)
+    }
+
+    /// The shortest decimal that reads back as exactly this Float (up to 9 significant digits), for
+    /// operands whose small difference a formula takes.
+    public static func exact(_ value: Float) -> String {
+        guard value.isFinite, value != 0 else { return format(value) }
+        for digits in 1...9 {
+            let text = format(value, digits: digits)
+            if Float(text) == value { return text }
         }
         return format(value, digits: 9)
     }

@@ -111,6 +111,7 @@ public struct SampleTrace: Sendable {
             ? step.label : step.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
         var text = "\(layer)\(name) \(label) = \(describe(step.value))"
         if let formula = step.formula { text += "   \(formula)" }
+        if let note = step.note { text += "   (\(note))" }
         return text
     }
 

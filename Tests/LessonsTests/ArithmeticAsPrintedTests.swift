@@ -73,3 +73,28 @@ func checkLine(_ line: String) -> String? {
         #expect(TraceNumber.sum(Array(terms.prefix(16)), values: Array(values.prefix(16))) == terms.prefix(16).joined(separator: " + "))
     }
 }
+
+@Suite struct TypedStepTests {
+    @Test("a step's formula is arithmetic that gives its value; remarks are notes", arguments: 1...12)
+    func formulasAreOnlyArithmetic(_ number: Int) throws {
+        for step in try runLesson(number).steps {
+            guard let formula = step.formula else { continue }
+            #expect(!formula.contains("  ("), "a remark inside the formula: \(formula)")
+            guard case .scalar(let value) = step.value, value.isFinite else { continue }
+            let evaluated = try #require(TraceArithmetic.evaluate(formula), "not arithmetic: \(step.label) = \(formula)")
+            #expect(
+                abs(evaluated - Double(value)) <= 1e-4 * max(abs(Double(value)), 1e-3),
+                "\(step.label) = \(formula) = \(evaluated), recorded \(value)")
+        }
+    }
+
+    @Test func oneByOneValuesCarryTheirFullIndex() throws {
+        // Lesson 2's one-input neuron: one sample, one neuron, one term.
+        let steps = try runLesson(2).steps
+        #expect(steps.first { $0.kind == .z }?.index == [0, 0])
+        #expect(steps.first { $0.kind == .product }?.index == [0, 0, 0])
+        let json = TraceJSON.render(try runLesson(2))
+        #expect(json.contains(#""step":"z","index":[0,0]"#))
+        #expect(!json.contains(#""index":[]"#))
+    }
+}

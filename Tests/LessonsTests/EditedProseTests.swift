@@ -42,6 +42,9 @@ import Testing
         #expect(!diverged.contains("now tell the examples apart") && !diverged.contains("is below stop_below"))
         let (_, flat) = try text(10, "10-gradient-descent.md", [("learning_rate: 0.002", "learning_rate: 0.0000001")])
         #expect(flat.contains("almost flat"))
+        // One step: the loss before it (179.6) and after it, not the same number twice.
+        let (_, one) = try text(10, "10-gradient-descent.md", [("steps: 40", "steps: 1"), ("traced_steps: 2", "traced_steps: 0")])
+        #expect(one.contains("The loss fell from 179.6 to 60.58 in 1 iteration"))
     }
 
     @Test func lesson7NamesTheClassThatWins() throws {
@@ -113,5 +116,19 @@ import Testing
         let text = squeezed(TraceText.render(try runLesson(9, in: folder), style: TextStyle()))
         #expect(text.contains("z1[0] is 0 or below"))
         #expect(text.contains("dL/db1[0] = 0"))
+    }
+
+    @Test func lesson11SaysWhichRunEndedLowestOrThatAllGrew() throws {
+        let (_, shipped) = try text(11, "11-mini-batches.md", [])
+        #expect(shipped.contains("ended lowest") && !shipped.contains("grew"))
+        let (_, large) = try text(11, "11-mini-batches.md", [("learning_rate: 0.01", "learning_rate: 10")])
+        #expect(large.contains("Every run's loss grew") && !large.contains("ended lowest"))
+    }
+
+    @Test func lesson1ReadsTheTruthUnderItsOldNameToo() throws {
+        // Files written before the truth was renamed t call it y; they give the same loss.
+        let shipped = try runLesson(1).steps.first { $0.kind == .loss }?.value
+        let (trace, _) = try text(1, "01-a-function.md", [("  t: [1.9", "  y: [1.9")])
+        #expect(trace.steps.first { $0.kind == .loss }?.value == shipped)
     }
 }

@@ -179,4 +179,53 @@ private func lesson8Network() throws -> SmallNetwork {
         #expect(output.count == xs.count)
         for (got, want) in zip(output, expected) { #expect(close(got, want)) }
     }
+
+    @Test func lesson11FullBatchRun() throws {
+        let inputs = try file(11)
+        let classes = try inputs["classes"].items().count
+        let examples = try inputs["examples"].items()
+        let xs = try examples.map { try rows($0["pixels"]).flatMap { $0 } }
+        let labels = try examples.map { try $0["class"].integer() }
+        let lr = Double(try inputs["learning_rate"].number())
+        let seed = try inputs["seed"].integer()
+        // The same seeded start as the lesson's (Xavier, biases 0), then full-batch gradient
+        // descent on softmax cross-entropy written out in Double.
+        let start = Network(layerSizes: [9, classes], activations: [.identity])
+        var random = SeededRandom(seed: UInt64(seed))
+        start.initialize(.xavier, random: &random)
+        var w = (0..<9).map { k in (0..<classes).map { j in Double(start.weights(0)[k, j]) } }
+        var b = [Double](repeating: 0, count: classes)
+        let n = Double(xs.count)
+        func lossAndGradient() -> (Double, [[Double]], [Double]) {
+            var loss = 0.0
+            var dw = [[Double]](repeating: [Double](repeating: 0, count: classes), count: 9)
+            var db = [Double](repeating: 0, count: classes)
+            for (x, label) in zip(xs, labels) {
+                let z = (0..<classes).map { j in (0..<9).reduce(b[j]) { $0 + x[$1] * w[$1][j] } }
+                let e = z.map { exp($0) }
+                let p = e.map { $0 / e.reduce(0, +) }
+                loss -= log(p[label]) / n
+                for j in 0..<classes {
+                    let dz = (p[j] - (j == label ? 1 : 0)) / n
+                    db[j] += dz
+                    for k in 0..<9 { dw[k][j] += x[k] * dz }
+                }
+            }
+            return (loss, dw, db)
+        }
+        var losses = [lossAndGradient().0]
+        let epochs = try inputs["epochs"].integer()
+        for _ in 0..<epochs {
+            let (_, dw, db) = lossAndGradient()
+            for k in 0..<9 { for j in 0..<classes { w[k][j] -= lr * dw[k][j] } }
+            for j in 0..<classes { b[j] -= lr * db[j] }
+            losses.append(lossAndGradient().0)
+        }
+        let recorded = try runLesson(11).steps.filter { $0.kind == .epochLoss && $0.index?.first == 0 }
+        #expect(recorded.count > 2)
+        for step in recorded {
+            let epoch = step.iteration!
+            #expect(close(Double(step.value.numbers[0]), losses[epoch], 1e-4), "epoch \(epoch)")
+        }
+    }
 }
