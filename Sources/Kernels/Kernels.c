@@ -115,6 +115,17 @@ int64_t nt_nonzero_masks(int rows, int cols, const float *x, int64_t ldx, uint64
     }
 }
 
+int64_t nt_grouped_work(int rows, int cols, const uint64_t *masks) {
+    int64_t work = 0;
+    for (int b = 0; b < blocks_of(rows); b++) {
+        const uint64_t *m = masks + (int64_t)b * cols;
+        int p = 0;
+        for (; p + 4 <= cols; p += 4) work += 4 * __builtin_popcountll(m[p] | m[p + 1] | m[p + 2] | m[p + 3]);
+        for (; p < cols; p++) work += __builtin_popcountll(m[p]);
+    }
+    return work;
+}
+
 // MARK: z = x * w over the non-zero x
 
 static void zero_rows(int rows, int n, float *z, int64_t ldz) {

@@ -4,6 +4,7 @@
 // a thread writes stays in its core's cache and only small activations cross between them. The
 // result is the same bits whether one thread or two did the work.
 import Foundation
+import Synchronization
 
 /// What one epoch did.
 public struct EpochResult: Sendable {
@@ -38,6 +39,8 @@ public struct BatchProgress: Sendable {
 /// 3. each updates its part of the second layer's rows and of the first layer's columns.
 /// One thread runs both parts in the same order, so it computes the same bits. A thread only ever
 /// writes weights it owns, and only the partials (batch x out2 floats) cross between the cores.
+/// Because the bits do not depend on who runs a part, thread 0 may take thread 1's part over at a
+/// batch boundary when thread 1's core is busy elsewhere (`shouldGoSolo`).
 public final class Trainer: @unchecked Sendable {
     public let network: Network
     public let loss: Loss
@@ -75,11 +78,32 @@ public final class Trainer: @unchecked Sendable {
     /// passed the next batch's barrier, so one barrier a batch is enough.
     private let partials: [[FloatBuffer]]
     private let barrier: SpinBarrier
+    /// How thread 0 takes the second thread's part over in the middle of an epoch.
+    private final class Handover: Sendable {
+        /// The first batch thread 0 runs alone (Int.max: none).
+        let soloFrom = Atomic<Int>(.max)
+        /// Set by the second thread after its last batch: its weight updates are all written.
+        let secondDone = Atomic<Bool>(false)
+
+        func waitForSecondThread() {
+            var spins = 0
+            while !secondDone.load(ordering: .acquiring) {
+                spins += 1
+                if spins > 2000 { sched_yield() }
+            }
+        }
+    }
+    private let handover = Handover()
+    /// For tests: with two threads, thread 0 decides after this batch of every epoch to take both
+    /// parts over (from two batches on), as it does by itself when the second thread lags.
+    public var forceSoloAfterBatch: Int?
     private let worker: WorkerThread?
     /// What the last epoch's batches looked like: mean fraction of zero inputs and how many
     /// batches took the kernels that skip them.
     public private(set) var lastEpochZeroFraction: Double = 0
     public private(set) var lastEpochSparseBatches = 0
+    /// The batch from which thread 0 ran the last epoch alone (nil: two threads to the end).
+    public private(set) var lastEpochAloneFromBatch: Int?
 
     public init(
         network: Network, loss: Loss, optimizer: SGD, batchSize: Int, shards: Int = 2, threads: Int = 2,
@@ -134,14 +158,17 @@ public final class Trainer: @unchecked Sendable {
             batches.batchSize == batchSize && batches.exampleCount == source.count,
             "trainEpoch: batches of \(batches.batchSize) over \(batches.exampleCount) examples, trainer expects \(batchSize) over \(source.count)"
         )
-        // The second thread's copy of the shared layers starts from the trainer's (which the caller
-        // may have changed between epochs, e.g. the learning rate).
+        // Two threads again at the start of each epoch; the second thread's copy of the shared
+        // layers starts from the trainer's (which the caller may have changed, e.g. the learning rate).
+        handover.soloFrom.store(Int.max, ordering: .relaxed)
+        handover.secondDone.store(false, ordering: .relaxed)
         for lane in lanes.dropFirst() {
             lane.network.parameters.base.update(from: network.parameters.base, count: network.parameterCount)
             lane.optimizer.copyState(from: optimizer)
         }
         var result = EpochResult(meanLoss: 0, correct: 0, examples: 0, divergedAtBatch: nil)
         var lossSum: Double = 0, zeroFractionSum: Double = 0, sparseBatches = 0
+        var aloneFrom: Int?
         batches.order.withUnsafeBufferPointer { order in
             let run: (Int) -> Void = { thread in
                 // Denormals as 0 on every training thread alike (so one thread or two still agree);
@@ -149,8 +176,14 @@ public final class Trainer: @unchecked Sendable {
                 let flushed = self.kernel == .blas ? flushDenormals(true) : false
                 defer { if self.kernel == .blas { flushDenormals(flushed) } }
                 let lane = self.lanes[thread]
-                let parts = self.threads == 1 ? 0..<self.shards : thread..<(thread + 1)
+                // With two threads: from batch `soloFrom` on, thread 0 runs both parts alone (see
+                // `shouldGoSolo`); the bits do not change, since one thread computes what two do.
+                var soloFrom = self.threads > 1 ? Int.max : 0
+                var waited: UInt64 = 0, windowStart = DispatchTime.now().uptimeNanoseconds
                 for b in 0..<batches.batchCount {
+                    if thread == 0 && b == soloFrom && self.threads > 1 { self.handover.waitForSecondThread() }
+                    let alone = b >= soloFrom
+                    let parts = alone ? 0..<self.shards : thread..<(thread + 1)
                     let range = batches.range(ofBatch: b)
                     let rows = range.count
                     // 1. The batch (the next one's rows start loading), the first layer's parts.
@@ -162,7 +195,11 @@ public final class Trainer: @unchecked Sendable {
                     }
                     if self.kernel == .blas { lane.zeros.measure(input) }
                     for p in parts { self.firstLayerForward(part: p, lane: lane, input: input, parity: b % 2) }
-                    if self.threads > 1 { self.barrier.wait() }
+                    if !alone {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        self.barrier.wait()
+                        waited += DispatchTime.now().uptimeNanoseconds - start
+                    }
                     // 2. The rest, alike on every thread: all see the same loss, so all stop
                     //    together on divergence.
                     let batchLoss = self.upperForward(lane: lane, target: target, parity: b % 2)
@@ -172,6 +209,19 @@ public final class Trainer: @unchecked Sendable {
                     }
                     // 3. Backward, each update folded into the weights this thread owns.
                     self.backwardAndUpdate(parts: parts, lane: lane, input: input, target: target)
+                    if thread == 1 && b + 1 >= self.handover.soloFrom.load(ordering: .acquiring) {
+                        self.handover.secondDone.store(true, ordering: .releasing)
+                        break
+                    }
+                    if thread == 0 && !alone && soloFrom == Int.max
+                        && self.shouldGoSolo(batch: b, of: batches.batchCount, waited: &waited, since: &windowStart)
+                    {
+                        // Announced before the next barrier, so the second thread reads it after
+                        // that barrier, finishes that batch and stops.
+                        soloFrom = b + 2
+                        self.handover.soloFrom.store(soloFrom, ordering: .releasing)
+                        aloneFrom = soloFrom
+                    }
                     if thread == 0 {
                         lossSum += Double(batchLoss) * Double(rows)
                         result.examples += rows
@@ -203,7 +253,26 @@ public final class Trainer: @unchecked Sendable {
         let batchesRun = result.divergedAtBatch ?? batches.batchCount
         lastEpochZeroFraction = batchesRun == 0 ? 0 : zeroFractionSum / Double(batchesRun)
         lastEpochSparseBatches = sparseBatches
+        lastEpochAloneFromBatch = aloneFrom
         return result
+    }
+
+    /// Whether thread 0 should take both parts from now on: over each window of 32 batches it
+    /// measures how long it waited at the barrier, and when that is more than half of the window
+    /// (the second thread's core is busy with other work, as on a loaded host), two threads cost
+    /// more than they save. `forceSoloAfterBatch` makes the switch happen for tests.
+    private func shouldGoSolo(batch b: Int, of batchCount: Int, waited: inout UInt64, since start: inout UInt64)
+        -> Bool
+    {
+        guard b + 3 < batchCount else { return false }
+        if let forced = forceSoloAfterBatch { return b == forced }
+        guard (b + 1) % 32 == 0 else { return false }
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer {
+            waited = 0
+            start = now
+        }
+        return waited * 2 > now - start
     }
 
     /// The first layer's forward for part p's hidden units, and (with a second layer) their share

@@ -28,9 +28,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "MNIST folder for the epoch benchmark (default: $MNIST_DIR, then the cache; random data without).")
     var data: String?
 
+    @Option(
+        help:
+            "Train the epoch on synthetic images instead of MNIST: random bytes on a black background that covers this share of each image (0.5 stands in for Fashion-MNIST)."
+    )
+    var syntheticZeros: Double?
+
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if let syntheticZeros, !(0...1).contains(syntheticZeros) {
+            throw ValidationError("--synthetic-zeros must be between 0 and 1, got \(syntheticZeros)")
+        }
     }
 
     func run() throws {
@@ -59,7 +68,7 @@ struct BenchCommand: ParsableCommand {
         //    on two threads and on one (same arithmetic, same bits), interleaved so that drift in
         //    the machine's speed hits both alike.
         let images = quick ? 2_000 : 60_000
-        let source = EpochBenchData.source(count: images, dataFlag: data)
+        let source = EpochBenchData.source(count: images, dataFlag: data, syntheticZeros: syntheticZeros)
         let flopsPerImage = 2.0 * Double(784 * 128 + 128 * 10) * 2 + 2.0 * Double(128 * 10)  // 409,088
         /// The first layer's forward product and weight update: the work that skipping zeros saves.
         let firstLayerFlopsPerImage = 2.0 * Double(784 * 128) * 2
@@ -88,6 +97,7 @@ struct BenchCommand: ParsableCommand {
                     "seconds_max": round4(sorted[sorted.count - 1]), "images_per_second": Int(Double(images) / median),
                     "floor_seconds": round4(floor), "threads": threads, "zero_fraction": round3(run.zeroFraction),
                     "first_layer": path, "gflops_dense": round1(denseRate), "gflops_done": round1(doneRate),
+                    "epochs_second_thread_given_back": run.epochsAlone,
                 ],
                 human:
                     "epoch 784-128-10, batch 64, \(images) \(source.name) images, \(threads) thread\(threads == 1 ? "" : "s"): "
@@ -95,7 +105,11 @@ struct BenchCommand: ParsableCommand {
                     + "\(sorted.count) epochs), \(Int(Double(images) / median)) images/s; "
                     + "floor at the \(threads)-thread GEMM rate \(round4(floor)) s; "
                     + "\(round1(run.zeroFraction * 100))% of the inputs are 0, first layer \(path); "
-                    + "\(round1(denseRate)) GFLOP/s counted as dense work, \(round1(doneRate)) as work done")
+                    + "\(round1(denseRate)) GFLOP/s counted as dense work, \(round1(doneRate)) as work done"
+                    + (run.epochsAlone == 0
+                        ? ""
+                        : "; in \(run.epochsAlone) of \(sorted.count) epochs the first thread took the second's part "
+                            + "over (its core was busy)"))
         }
         if let one = medians[1], let two = medians[2] {
             report.figure(
@@ -111,16 +125,18 @@ struct BenchCommand: ParsableCommand {
 
         // 2b. Why a batch takes the path it takes: the first layer (64 x 784 -> 128) forward and
         //     update through the kernels that skip zeros and through sgemm, on inputs with a given
-        //     share of zeros (MNIST has about 81%, Fashion-MNIST about 50%).
+        //     share of zeros at random places (the kernels' worst case: real images have their
+        //     zeros together, as on MNIST's 81%).
         for zeroFraction in quick ? [0.81] : [0.81, 0.6, 0.5, 0.3] {
-            let (sparse, dense) = firstLayerPaths(zeroFraction: zeroFraction, repeats: quick ? 20 : 400)
-            let chosen = zeroFraction >= 1 - InputZeros.densityLimit ? "skips zeros" : "dense"
+            let (sparse, dense, skips) = firstLayerPaths(zeroFraction: zeroFraction, repeats: quick ? 20 : 400)
+            let chosen = skips ? "skips zeros" : "dense"
             report.figure(
                 [
                     "bench": "first_layer", "zero_fraction": zeroFraction, "sparse_us": round3(sparse * 1e6),
                     "dense_us": round3(dense * 1e6), "chosen": chosen,
                 ],
-                human: "first layer 64x784 -> 128 forward + update, \(Int(zeroFraction * 100))% zeros: skipping zeros "
+                human:
+                    "first layer 64x784 -> 128 forward + update, \(Int(zeroFraction * 100))% zeros at random places: skipping zeros "
                     + "\(round3(sparse * 1e6)) us, dense sgemm \(round3(dense * 1e6)) us; the trainer takes: \(chosen)")
         }
 
@@ -155,7 +171,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Median seconds of the first layer's forward product plus weight update, per batch: through
     /// the kernels that skip zeros, and through sgemm.
-    func firstLayerPaths(zeroFraction: Double, repeats: Int) -> (sparse: Double, dense: Double) {
+    func firstLayerPaths(zeroFraction: Double, repeats: Int) -> (sparse: Double, dense: Double, skips: Bool) {
         let rows = 64, inputs = 784, units = 128
         var random = SeededRandom(seed: 4)
         let x = FloatBuffer(count: rows * inputs), w = FloatBuffer(count: inputs * units)
@@ -180,7 +196,7 @@ struct BenchCommand: ParsableCommand {
                     matrixProduct(wv, xv, transposeA: true, dzv, alpha: -0.1, beta: 1)
                 })
         }
-        return (sparse.sorted()[repeats / 2], dense.sorted()[repeats / 2])
+        return (sparse.sorted()[repeats / 2], dense.sorted()[repeats / 2], zeros.skipsZeros)
     }
 
     /// Median seconds per call: sgemm + bias add directly, and `denseForward` with `NoTracer`.
@@ -246,19 +262,41 @@ final class BenchReport {
 }
 
 /// The epoch benchmark's data: MNIST's training set when the data folder has it (`--data`,
-/// `$MNIST_DIR`, the cache), otherwise random bytes of the same shape. Either way the examples go
-/// through `DigitExamples`, the same byte-to-float conversion training uses.
+/// `$MNIST_DIR`, the cache) and no synthetic data is asked for, otherwise random bytes of the same
+/// shape: everywhere, or (`syntheticZeros`) inside a centred box on a black background, as a
+/// photographed object sits. Either way the examples go through `DigitExamples`, the same
+/// byte-to-float conversion training uses.
 enum EpochBenchData {
-    static func source(count: Int, dataFlag: String?) -> (examples: DigitExamples, name: String) {
-        if let data = try? TrainingData.load(kind: .mnist, dataFlag: dataFlag, trainLimit: count, testLimit: 1),
+    static func source(count: Int, dataFlag: String?, syntheticZeros: Double? = nil)
+        -> (examples: DigitExamples, name: String)
+    {
+        if syntheticZeros == nil,
+            let data = try? TrainingData.load(kind: .mnist, dataFlag: dataFlag, trainLimit: count, testLimit: 1),
             data.train.count == count
         {
             return (data.train, "MNIST")
         }
         var random = SeededRandom(seed: 3)
-        let pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) }
+        var pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) | 1 }
+        var name = "random"
+        if let zeros = syntheticZeros {
+            name = "synthetic \(Int((zeros * 100).rounded()))%-black"
+            // A box of about (1 - zeros) * 784 pixels, its sides and place drawn per image.
+            let area = (1 - zeros) * 784
+            for image in 0..<count {
+                let aspect = Double(random.uniform(0.7, 1.4))
+                let height = min(28, max(0, Int((area * aspect).squareRoot().rounded())))
+                let width = height == 0 ? 0 : min(28, Int((area / Double(height)).rounded()))
+                let top = random.nextIndex(below: 29 - height), left = random.nextIndex(below: 29 - width)
+                for r in 0..<28 {
+                    for c in 0..<28 where !((top..<(top + height)).contains(r) && (left..<(left + width)).contains(c)) {
+                        pixels[image * 784 + r * 28 + c] = 0
+                    }
+                }
+            }
+        }
         let labels = (0..<count).map { _ in UInt8(random.nextIndex(below: 10)) }
-        return (DigitExamples(pixels: pixels, labels: labels, imageRows: 28, imageCols: 28, classCount: 10), "random")
+        return (DigitExamples(pixels: pixels, labels: labels, imageRows: 28, imageCols: 28, classCount: 10), name)
     }
 }
 
@@ -270,6 +308,8 @@ struct EpochRuns {
     var zeroFraction: Double = 0
     /// Fraction of batches whose first layer skipped zeros.
     var sparseShare: Double = 0
+    /// Timed epochs in which the first thread took the second one's part over (its core was busy).
+    var epochsAlone = 0
 
     init(threads: Int) {
         let network = Network(layerSizes: [784, 128, 10])
@@ -294,5 +334,6 @@ struct EpochRuns {
         seconds.append(elapsed)
         zeroFraction = trainer.lastEpochZeroFraction
         sparseShare = Double(trainer.lastEpochSparseBatches) / Double(batches.batchCount)
+        if trainer.lastEpochAloneFromBatch != nil { epochsAlone += 1 }
     }
 }

@@ -16,6 +16,20 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
 }
 
 @Suite struct BackwardTests {
+    @Test func reluForwardIsMaxWithZero() {
+        // The vector select against Swift.max(z, 0) element by element, NaN and -0 included.
+        var z = randomMatrix(2, 35, seed: 23)
+        z[0, 3] = .nan
+        z[1, 20] = -0.0
+        z[1, 34] = .nan
+        var a = Matrix(rows: 2, cols: 35)
+        z.withView { zv in a.withMutableView { Activation.relu.forward($0, zv) } }
+        for i in 0..<z.count {
+            let expected = Swift.max(z.values[i], 0)
+            #expect(expected.bitPattern == a.values[i].bitPattern || expected.isNaN && a.values[i].isNaN, "\(i)")
+        }
+    }
+
     @Test func biasBackward() {
         let z = randomMatrix(3, 5, seed: 11), bias = randomMatrix(1, 5, seed: 12), g = randomMatrix(3, 5, seed: 13)
         let numeric = numericGradient(
@@ -31,10 +45,11 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
 
     @Test(arguments: [Activation.relu, .sigmoid, .identity])
     func activationBackward(_ activation: Activation) {
-        var x = randomMatrix(7, 1, seed: 21)
+        // 3 x 37: two 16-wide vector steps and a tail of 5 in each row.
+        var x = randomMatrix(3, 37, seed: 21)
         // Keep ReLU inputs away from its kink at 0, where the derivative is not defined.
         for i in 0..<x.count where abs(x.values[i]) < 0.05 { x.values[i] = 0.3 }
-        let g = randomMatrix(7, 1, seed: 22)
+        let g = randomMatrix(3, 37, seed: 22)
         let forward: (Matrix) -> Matrix = { z in
             var a = Matrix(rows: z.rows, cols: z.cols)
             z.withView { zv in a.withMutableView { activation.forward($0, zv) } }
@@ -42,7 +57,7 @@ func numericGradient(of f: (Matrix) -> Matrix, at x: Matrix, probe g: Matrix, h:
         }
         let numeric = numericGradient(of: forward, at: x, probe: g, h: 1e-3)
         let a = forward(x)
-        var dZ = Matrix(rows: 7, cols: 1)
+        var dZ = Matrix(rows: 3, cols: 37)
         x.withView { zv in
             a.withView { av in
                 g.withView { gv in

@@ -153,11 +153,31 @@ let zeroFractions = [0.0, 0.5, 0.81, 1.0]
         #expect(Float(UInt8(255)) / 255 == 1)
     }
 
+    @Test func groupedWorkCountsRowsPerGroupOfFour() {
+        // 2 rows x 6 columns: groups {0-3} and the tail columns 4, 5 alone.
+        // Row 0: x at columns 1 and 5; row 1: x at column 4 only.
+        let x = Matrix([[0, 2, 0, 0, 0, 3], [0, 0, 0, 0, 7, 0]])
+        let zeros = InputZeros(capacity: 2, cols: 6)
+        x.withView { zeros.measure($0) }
+        // Group 0-3: row 0 only -> 4; column 4: row 1 -> 1; column 5: row 0 -> 1.
+        #expect(zeros.groupedWork == 6)
+        #expect(zeros.nonzeroCount == 3)
+    }
+
     @Test func denseBatchesTakeTheDensePath() {
-        let zeros = InputZeros(capacity: 8, cols: 10)
-        sparseMatrix(8, 10, zeroFraction: 0.81, seed: 4).withView { zeros.measure($0) }
+        let zeros = InputZeros(capacity: 8, cols: 40)
+        sparseMatrix(8, 40, zeroFraction: 0.81, seed: 4).withView { zeros.measure($0) }
         #expect(zeros.skipsZeros)
-        sparseMatrix(8, 10, zeroFraction: 0.3, seed: 4).withView { zeros.measure($0) }
+        // 40% zeros at random places: nearly every group of four has a non-zero entry.
+        sparseMatrix(8, 40, zeroFraction: 0.4, seed: 4).withView { zeros.measure($0) }
+        #expect(!zeros.skipsZeros)
+        // Half zeros as a block (an object on a black background): half the groups are empty.
+        var block = randomMatrix(8, 40, seed: 5)
+        for i in 0..<8 { for k in 0..<20 { block[i, k] = 0 } }
+        for i in 0..<block.count where block.values[i] == 0 && i % 40 >= 20 { block.values[i] = 0.5 }
+        block.withView { zeros.measure($0) }
+        #expect(zeros.zeroFraction == 0.5 && zeros.skipsZeros)
+        sparseMatrix(8, 40, zeroFraction: 0.3, seed: 4).withView { zeros.measure($0) }
         #expect(!zeros.skipsZeros)
     }
 }

@@ -23,10 +23,10 @@ enum Drive {
 
 func train(
     steps: Int, threads: Int, shards: Int = 2, seed: UInt64 = 3, drive: Drive = .epochs,
-    momentum: Float = 0.9, weightDecay: Float = 1e-4
+    momentum: Float = 0.9, weightDecay: Float = 1e-4, layerSizes: [Int] = [6, 9, 3], soloAfter: Int? = nil
 ) -> [Float] {
     let examples = randomExamples()
-    let network = Network(layerSizes: [6, 9, 3])
+    let network = Network(layerSizes: layerSizes)
     var random = SeededRandom(seed: seed)
     network.initialize(.he, random: &random)
     let optimizer = SGD(
@@ -34,6 +34,10 @@ func train(
     let trainer = Trainer(
         network: network, loss: .softmaxCrossEntropy, optimizer: optimizer, batchSize: 8,
         shards: shards, threads: threads)
+    trainer.forceSoloAfterBatch = soloAfter
+    defer {
+        if soloAfter != nil && threads == 2 { #expect(trainer.lastEpochAloneFromBatch == soloAfter.map { $0 + 2 }) }
+    }
     var batches = MiniBatches(exampleCount: examples.count, batchSize: 8, seed: seed)
     var done = 0
     while done < steps {
@@ -85,6 +89,28 @@ func train(
         // 37 examples in batches of 8: 5 batches an epoch, the last one partial; 100 steps.
         #expect(train(steps: 100, threads: 2) == train(steps: 100, threads: 2))
         #expect(train(steps: 100, threads: 2) != train(steps: 100, threads: 2, seed: 4))
+    }
+
+    @Test func takingOverTheSecondThreadsPartKeepsTheBits() {
+        // Thread 0 runs both parts alone from batch 2 (or 3) of every 5-batch epoch, as it does
+        // when the second thread's core is busy: the weights are the one-thread weights.
+        let one = train(steps: 100, threads: 1)
+        #expect(one == train(steps: 100, threads: 2, soloAfter: 0))
+        #expect(one == train(steps: 100, threads: 2, soloAfter: 1))
+        #expect(
+            train(steps: 60, threads: 1, layerSizes: [6, 11, 5, 3])
+                == train(steps: 60, threads: 2, layerSizes: [6, 11, 5, 3], soloAfter: 0))
+    }
+
+    @Test func oneThreadOrTwoSameBitsWithMoreLayers() {
+        // Two hidden layers: the layers after the first run alike on both threads, each on its own
+        // copy; an odd first layer (11 units) splits 6 + 5.
+        for layerSizes in [[6, 11, 5, 3], [6, 8, 4, 4, 3]] {
+            let one = train(steps: 60, threads: 1, layerSizes: layerSizes)
+            #expect(one == train(steps: 60, threads: 2, layerSizes: layerSizes), "\(layerSizes)")
+            let plain = train(steps: 60, threads: 1, shards: 1, drive: .steps(nil), layerSizes: layerSizes)
+            #expect(maxDifference(one, plain) < 1e-4, "\(layerSizes): \(maxDifference(one, plain))")
+        }
     }
 
     @Test func oneThreadOrTwoSameBits() {

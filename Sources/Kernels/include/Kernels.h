@@ -34,6 +34,11 @@ int nt_force_path(nt_path path);
 /// ceil(rows / 64) * cols words. Returns how many entries are non-zero.
 int64_t nt_nonzero_masks(int rows, int cols, const float *x, int64_t ldx, uint64_t *masks);
 
+/// The work the zero-skipping products do, from `masks` (as `nt_nonzero_masks` writes them): the
+/// number of (row, group of four columns) pairs with a non-zero entry, each group costing four
+/// multiply-adds per output column (the last k % 4 columns count alone, one each).
+int64_t nt_grouped_work(int rows, int cols, const uint64_t *masks);
+
 /// z (rows, n; ldz) = x (rows, k; ldx) * w (k, n; ldw), visiting only x's non-zero entries (from
 /// `masks`, as `nt_nonzero_masks` writes them): z[i, j] = sum over k ascending of x[i,k]*w[k,j],
 /// one fused multiply-add per non-zero x[i,k].
