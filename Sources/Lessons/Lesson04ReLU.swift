@@ -41,6 +41,8 @@ enum Lesson04ReLU: Lesson {
                     PlotSeries(
                         "max(\(format(weight))*x + \(format(bias)), 0)", xs: grid,
                         ys: neuron.outputs(column(grid)).values),
+                    PlotSeries(
+                        "the traced x", xs: xs, ys: only(steps, .activation).map { $0.value.numbers[0] }, points: true),
                 ]))
     }
 }

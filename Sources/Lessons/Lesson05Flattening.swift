@@ -26,6 +26,10 @@ enum Lesson05Flattening: Lesson {
         log.table(["row", "col", "position row*3 + col", "pixel"], rows)
         log.data(mapping)
         log.show(step(.input, "x", flat), isResult: true)
-        log.picture("flattened.png", .image(title: "Flattened: x0 ... x8", pixels: flat))
+        log.picture(
+            "flattened.png",
+            .image(
+                title: "Flattened: x0 ... x\(flat.count - 1)", pixels: flat,
+                columnLabels: (0..<flat.count).map { "x\($0)" }))
     }
 }

@@ -1,5 +1,6 @@
 // Lesson 7, a layer of neurons and the loss: several neurons on one image give several outputs;
-// the core scores them against the target with mean squared error, then softmax cross-entropy.
+// the core scores them against the target with mean squared error, then softmax cross-entropy,
+// and its backward gives dL/dz = p - t, checked against the core's nudging of each z.
 import NeuralCore
 
 enum Lesson07LayerAndLoss: Lesson {
@@ -15,6 +16,7 @@ enum Lesson07LayerAndLoss: Lesson {
             biases.append(try neuron["bias"].number())
         }
         let target = try inputs["target"].numbers(count: neurons.count)
+        let nudge = try inputs["nudge"].number(in: 1e-5...0.1)
         let x = image.reshaped(rows: 1, cols: 9), t = Matrix(rows: 1, cols: target.count, values: target)
 
         try log.explain("A layer")
@@ -86,5 +88,32 @@ enum Lesson07LayerAndLoss: Lesson {
                         "", labels: names.map { "p\($0)" }, values: only(crossEntropy, .softmax)[0].value.numbers,
                         highlight: right)
                 ]))
+
+        try log.explain("The gradient of softmax and cross-entropy")
+        let (_, backward) = log.record {
+            layer.lossAndGradients(.softmaxCrossEntropy, input: x, target: t, tracer: $0)
+        }
+        let analytic = only(backward, .dOutput)
+        log.show(analytic, isResult: true)
+        // Nudging z_j is nudging b_j, which adds into z_j alone: the core's nudging of the biases.
+        let biasIndices = Array(layer.biasOffsets[0]..<(layer.biasOffsets[0] + neurons.count))
+        let (nudgedValues, nudged) = log.record { tracer in
+            x.withView { xv in
+                t.withView { tv in
+                    layer.numericalGradient(
+                        input: xv, target: tv, loss: .softmaxCrossEntropy, h: nudge, parameterIndices: biasIndices,
+                        tracer: tracer)
+                }
+            }
+        }
+        log.show(nudged)
+        let gaps = zip(analytic.map { $0.value.numbers[0] }, nudgedValues).map { abs($0 - $1) }
+        let worst = gaps.max() ?? 0
+        log.note(
+            worst <= 1e-3 * max(1, analytic.map { abs($0.value.numbers[0]) }.max() ?? 1)
+                ? "For every class, p - t and the nudged slope agree to within \(format(worst)): the backward pass "
+                    + "of softmax and cross-entropy is this one subtraction."
+                : "p - t and the nudged slopes differ by up to \(format(worst)); a smaller nudge gives a closer slope.",
+            isResult: true)
     }
 }

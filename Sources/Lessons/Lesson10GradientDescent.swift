@@ -36,11 +36,13 @@ enum Lesson10GradientDescent: Lesson {
         let steps = try inputs["steps"].integer(in: 1...10_000)
         let tracedSteps = try inputs["traced_steps"].integer(in: 0...steps)
         let stopBelow = try inputs["stop_below"].number(in: 0...1e6)
+        let momentum = try inputs["momentum"].number(in: 0...0.999)
 
         try log.explain("Start from random weights")
         let network = Network(layerSizes: [9, 1], activations: [.identity])
         var random = SeededRandom(seed: UInt64(seed))
         network.initialize(.xavier, random: &random)
+        let start = network.copy()
         let before = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
         log.show([step(.weights, "w", before), step(.bias, "b", network.bias(0).toMatrix())])
 
@@ -83,6 +85,21 @@ enum Lesson10GradientDescent: Lesson {
                 losses: losses, final: finalLoss, stopBelow: stopBelow, steps: steps, learningRate: learningRate),
             isResult: true)
 
+        log.picture(
+            "loop.png",
+            .flow(
+                title: "The training loop: \(losses.count) iteration\(losses.count == 1 ? "" : "s") here",
+                steps: [
+                    ("1 init", ["random w,", "b = 0"]),
+                    ("2 predict", ["y = x.w + b"]),
+                    ("3 loss", ["L = mean", "(y - t)^2"]),
+                    ("4 gradient", ["dL/dw, dL/db", "by backprop"]),
+                    ("5 step", ["w <- w -", "lr*dL/dw"]),
+                    ("6 repeat", ["back to 2"]),
+                    ("7 stop", ["L < \(format(stopBelow))", "or \(steps) steps"]),
+                ], loopBack: (from: 5, to: 1),
+                caption: "lr = \(format(learningRate)); each pass through 2-5 is one iteration"))
+
         try log.explain("After training")
         let after = network.weightMatrix(0).reshaped(rows: 3, cols: 3)
         log.show([step(.weights, "w", after), step(.bias, "b", network.bias(0).toMatrix())])
@@ -107,18 +124,79 @@ enum Lesson10GradientDescent: Lesson {
                         + "the weights do not yet tell the examples apart.",
                 isResult: true)
         }
+        try log.explain("Momentum: steps with a velocity")
+        let momentumLosses = try withMomentum(
+            log, start: start, examples: examples, learningRate: learningRate, momentum: momentum,
+            iterations: losses.count)
+        log.note(momentumVerdict(plain: losses, momentum: momentumLosses, mu: momentum), isResult: true)
         log.picture(
             "loss.png",
             .plot(
                 title: "Loss at each iteration", xLabel: "iteration", yLabel: "loss",
                 series: [
-                    PlotSeries("mean squared error", xs: losses.indices.map { Float($0 + 1) }, ys: losses)
-                ]))
+                    PlotSeries("plain SGD", xs: losses.indices.map { Float($0 + 1) }, ys: losses),
+                    PlotSeries(
+                        "momentum \(format(momentum))", xs: momentumLosses.indices.map { Float($0 + 1) },
+                        ys: momentumLosses),
+                ], logY: spansDecades((losses + momentumLosses).filter(\.isFinite))))
         log.picture(
             "weights.png",
             .heatMaps(
                 title: "Weights before and after training", panels: [("before", before), ("after", after)],
                 showValues: true))
+    }
+
+    /// The same start trained with momentum by the core's SGD for `iterations` iterations; the
+    /// first two shown velocity by velocity. Returns the losses.
+    static func withMomentum(
+        _ log: LessonLog, start: Network, examples: ImageExamples, learningRate: Float, momentum: Float,
+        iterations: Int
+    ) throws -> [Float] {
+        let network = start.copy()
+        let trainer = Trainer(
+            network: network, loss: .meanSquaredError,
+            optimizer: SGD(learningRate: learningRate, momentum: momentum, parameterCount: network.parameterCount),
+            batchSize: examples.inputs.rows, shards: 1, threads: 1, kernel: .naive)
+        var losses: [Float] = []
+        for iteration in 1...max(iterations, 1) {
+            let recorder = RecordingTracer()
+            recorder.iteration = iteration
+            let loss = trainer.step(input: examples.inputs, target: examples.targets, tracer: recorder)
+            losses.append(loss)
+            if iteration <= 2 {
+                // A parameter whose velocity is 0 has had no gradient: no pixel feeds it.
+                let moving = Set(only(recorder.steps, .velocity).filter { $0.value.numbers[0] != 0 }.compactMap(\.parameter?.index))
+                let shown = only(recorder.steps, .velocity, .update).filter { moving.contains($0.parameter?.index ?? []) }
+                log.note("Iteration \(iteration) with momentum (loss before the step \(format(loss))):")
+                if !shown.isEmpty { log.show(shown) }
+            }
+            if !loss.isFinite { break }
+        }
+        return losses
+    }
+
+    /// The two runs compared after the same number of iterations, from their losses.
+    static func momentumVerdict(plain: [Float], momentum: [Float], mu: Float) -> String {
+        guard let a = plain.last, let b = momentum.last else { return "" }
+        let n = momentum.count
+        if mu == 0 { return "With momentum 0 the velocity is just the gradient: the same steps as plain SGD." }
+        func diverged(_ losses: [Float]) -> Bool {
+            guard let first = losses.first, let last = losses.last else { return false }
+            return !last.isFinite || last > 1e6 * max(first, 1e-6)
+        }
+        if diverged(momentum) {
+            return "With momentum \(format(mu)) the run diverged too (its loss reached \(format(b))): try a smaller "
+                + "learning_rate or momentum."
+        }
+        if diverged(plain) {
+            return "Plain SGD diverged at this learning_rate (its loss reached \(format(a))); with momentum "
+                + "\(format(mu)) the loss after \(n) iterations is \(format(b))."
+        }
+        return b < a
+            ? "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), below plain SGD's \(format(a)): "
+                + "the velocity carried the steps further along the slope."
+            : "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), not below plain SGD's "
+                + "\(format(a)): here the velocity overshoots and swings back (try a smaller momentum)."
     }
 
     /// What the run did, from its losses (each iteration's, before its step) and the loss after

@@ -2,6 +2,7 @@
 // traced), then a one-hidden-layer ReLU network trained by the core's SGD on a curve.
 import Foundation
 import NeuralCore
+import Render
 
 enum Lesson12UniversalApproximation: Lesson {
     /// The curves a lesson file may ask for, by name.
@@ -60,6 +61,8 @@ enum Lesson12UniversalApproximation: Lesson {
                 xs: grid, ys: (0..<grid.count).map { handLayers[0][$0, j] })
         }
         pieceSeries.append(PlotSeries("N(x): the sum", xs: grid, ys: handLayers[1].values))
+        pieceSeries.append(
+            PlotSeries("N at the traced x", xs: xs, ys: only(steps, .output).first?.value.numbers ?? [], points: true))
         log.picture(
             "pieces.png",
             .plot(title: "ReLU pieces and their weighted sum", xLabel: "x", yLabel: "y", series: pieceSeries))
@@ -121,12 +124,19 @@ enum Lesson12UniversalApproximation: Lesson {
                     + "(dead ReLUs): \(dead == 1 ? "it adds" : "they add") nothing to the fit. More hidden_neurons, another seed or a smaller "
                     + "learning_rate leave more of them alive.", isResult: true)
         }
+        // Each piece times its output weight, in a colour of its own; with b2 they add up to the fit.
+        let w2 = network.weightMatrix(1), b2 = network.bias(1).toMatrix()[0, 0]
+        var learnedSeries = (0..<hiddenCount).map { j in
+            PlotSeries(
+                "a\(j)*\(format(w2[j, 0]))", xs: grid, ys: (0..<grid.count).map { learned[$0, j] * w2[j, 0] },
+                color: Theme.distinctColor(j, of: hiddenCount))
+        }
+        learnedSeries.append(
+            PlotSeries("the fit: sum + b2 (\(format(b2)))", xs: grid, ys: network.outputs(column(grid)).values, color: Theme.ink))
         log.picture(
             "learned-pieces.png",
             .plot(
-                title: "The trained network's ReLU pieces", xLabel: "x", yLabel: "activation",
-                series: (0..<hiddenCount).map { j in
-                    PlotSeries("a\(j)", xs: grid, ys: (0..<grid.count).map { learned[$0, j] })
-                }))
+                title: "Trained pieces times output weights; sum + b2 = fit", xLabel: "x",
+                yLabel: "y", series: learnedSeries))
     }
 }

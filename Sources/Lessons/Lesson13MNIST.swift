@@ -1,5 +1,7 @@
-// Lesson 13, on to MNIST: a small network trained briefly on a slice of the real training set,
-// then one real test digit traced through it (hidden layer summarised, output layer in full).
+// Lesson 13, on to MNIST: first the baseline before any learning (each test digit given the class
+// of the nearest mean training image), then a small network trained briefly on a slice of the
+// real training set, then one real test digit traced through it (hidden layer summarised, output
+// layer in full).
 // Without the data it says how to get it; full training is `tracer train`'s job.
 import Datasets
 import Foundation
@@ -27,10 +29,13 @@ enum Lesson13MNIST: Lesson {
         } catch let error as DatasetError {
             if case .missingFile = error {
                 log.note(
-                    "MNIST is not in \(context.mnistDirectory.path). Get it with 'tracer download' (or point MNIST_DIR at a "
-                        + "folder that has it), then run 'tracer lesson 13' again.", isResult: true)
+                    "MNIST is not in \(context.mnistDirectory.path). Get it with '.build/release/tracer download' (or point "
+                        + "MNIST_DIR at a folder that has it), then run '.build/release/tracer lesson 13' again.",
+                    isResult: true)
             } else {
-                log.note("MNIST could not be read: \(error). Fetch it again with 'tracer download'.", isResult: true)
+                log.note(
+                    "MNIST could not be read: \(error). Fetch it again with '.build/release/tracer download'.",
+                    isResult: true)
             }
             try log.explain("Full training")
             return
@@ -39,10 +44,33 @@ enum Lesson13MNIST: Lesson {
             "\(grouped(train.count)) training and \(grouped(test.count)) test images of \(train.rows)x\(train.cols) pixels, "
                 + "from \(context.mnistDirectory.path).")
 
-        try log.explain("A quick training")
         let pixels = train.rows * train.cols
         let count = min(trainCount, train.count)
-        let examples = MatrixExamples(inputs: floats(train, count: count), targets: oneHot(train, count: count))
+        let held = min(1000, test.count)
+        let trainImages = floats(train, count: count), heldImages = floats(test, count: held)
+
+        try log.explain("Before any learning: the nearest mean image")
+        let baseline = nearestMean(
+            train: trainImages, labels: Array(train.labels.prefix(count)), test: heldImages,
+            testLabels: Array(test.labels.prefix(held)))
+        log.show(
+            step(
+                .accuracy, "nearest mean image: accuracy on the first \(held) test images",
+                Float(baseline.correct) / Float(held),
+                formula: "\(baseline.correct)/\(held)"), isResult: true)
+        log.picture(
+            "mean-digits.png",
+            .digits(
+                title: "Each digit's mean over the first \(grouped(count)) training images",
+                panels: (0..<10).map { c in
+                    (
+                        caption: "\(c) (\(baseline.counts[c]))",
+                        pixels: Matrix(rows: train.rows, cols: train.cols, values: baseline.means.row(c))
+                    )
+                }))
+
+        try log.explain("A quick training")
+        let examples = MatrixExamples(inputs: trainImages, targets: oneHot(train, count: count))
         let network = Network(layerSizes: [pixels, hiddenCount, 10])
         var random = SeededRandom(seed: UInt64(seed))
         network.initialize(.he, random: &random)
@@ -58,18 +86,27 @@ enum Lesson13MNIST: Lesson {
             epochSteps.append(
                 step(.epochLoss, "mean loss in epoch \(epoch)", result.meanLoss, index: [epoch], iteration: epoch))
         }
-        let held = min(1000, test.count)
         let evaluation = network.evaluate(
-            source: MatrixExamples(inputs: floats(test, count: held), targets: oneHot(test, count: held)),
+            source: MatrixExamples(inputs: heldImages, targets: oneHot(test, count: held)),
             loss: .softmaxCrossEntropy)
         log.note(
             "A \(pixels)-\(hiddenCount)-10 network, \(epochs) epoch\(epochs == 1 ? "" : "s") over the first \(grouped(count)) training images, "
                 + "batches of \(batchSize), learning rate \(format(learningRate)).")
         log.show(epochSteps)
         log.show(
-            step(.accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
+            step(
+                .accuracy, "accuracy on the first \(held) test images", Float(evaluation.accuracy),
                 formula: "\(evaluation.correct)/\(held)"), isResult: true)
-        log.note(quickVerdict(accuracy: evaluation.accuracy, losses: epochSteps.map { $0.value.numbers[0] }), isResult: true)
+        log.note(
+            quickVerdict(accuracy: evaluation.accuracy, losses: epochSteps.map { $0.value.numbers[0] }), isResult: true)
+        let baselineAccuracy = Double(baseline.correct) / Double(held)
+        log.note(
+            evaluation.accuracy > baselineAccuracy
+                ? "That is above the nearest mean image's \(format(Float(100 * baselineAccuracy)))%: the learned weights "
+                    + "see more than one average shape per digit."
+                : "That is not above the nearest mean image's \(format(Float(100 * baselineAccuracy)))%: this short run "
+                    + "has not yet learned more than one average shape per digit.",
+            isResult: true)
 
         try log.explain("One test digit, traced")
         let index = min(testIndex, test.count - 1)
@@ -105,18 +142,53 @@ enum Lesson13MNIST: Lesson {
         let probabilities = only(steps, .softmax).first?.value.numbers ?? []
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         log.show(
-            step(.prediction, "predicted digit", Float(predicted),
+            step(
+                .prediction, "predicted digit", Float(predicted),
                 note: "the digit with the largest p, \(format(probabilities[predicted]))"),
             isResult: true)
         log.note(
             predicted == label ? "Right: the image is a \(label)." : "Wrong: the image is a \(label).", isResult: true)
         log.picture(
             "probabilities.png",
-            .plot(
-                title: "p(digit) for test image \(index)", xLabel: "digit", yLabel: "probability",
-                series: [PlotSeries("softmax", xs: (0..<10).map(Float.init), ys: probabilities, points: true)]))
+            .bars(
+                title: "p(digit) for test image \(index); the predicted digit \(predicted) in orange",
+                panels: [
+                    BarPanel(
+                        "", labels: (0..<10).map { "\($0)" }, values: probabilities, highlight: predicted,
+                        decimals: 2)
+                ]))
 
         try log.explain("Full training")
+    }
+
+    /// The baseline before learning: the mean image of each class over `train`, and each test
+    /// image given the class whose mean is nearest (squared distance |x|^2 - 2 x.m + |m|^2, the dot
+    /// products by the core's matrix product).
+    static func nearestMean(train: Matrix, labels: [UInt8], test: Matrix, testLabels: [UInt8])
+        -> (means: Matrix, counts: [Int], correct: Int)
+    {
+        var means = Matrix(rows: 10, cols: train.cols)
+        var counts = [Int](repeating: 0, count: 10)
+        for i in 0..<train.rows {
+            let c = Int(labels[i])
+            counts[c] += 1
+            for k in 0..<train.cols { means[c, k] += train[i, k] }
+        }
+        for c in 0..<10 where counts[c] > 0 {
+            for k in 0..<train.cols { means[c, k] /= Float(counts[c]) }
+        }
+        var meansT = Matrix(rows: train.cols, cols: 10)
+        for c in 0..<10 { for k in 0..<train.cols { meansT[k, c] = means[c, k] } }
+        let dots = test.times(meansT)
+        let squares = (0..<10).map { c in means.row(c).reduce(Float(0)) { $0 + $1 * $1 } }
+        var correct = 0
+        for i in 0..<test.rows {
+            // |x|^2 is the same for every class: the nearest mean has the smallest |m|^2 - 2 x.m.
+            let distances = (0..<10).map { c in counts[c] > 0 ? squares[c] - 2 * dots[i, c] : .infinity }
+            let nearest = distances.indices.min { distances[$0] < distances[$1] } ?? 0
+            if nearest == Int(testLabels[i]) { correct += 1 }
+        }
+        return (means, counts, correct)
     }
 
     /// What the quick training did, from its numbers: near chance, diverged, or most digits right.
@@ -126,7 +198,8 @@ enum Lesson13MNIST: Lesson {
             return "The training diverged (the loss stopped being a number): try a smaller learning_rate."
         }
         if accuracy < 0.2 {
-            return "Only \(percent) right, near the 10% of guessing: the steps were too large or too few; try a smaller "
+            return
+                "Only \(percent) right, near the 10% of guessing: the steps were too large or too few; try a smaller "
                 + "learning_rate or more training_images and epochs."
         }
         if accuracy >= 0.5 { return "Even this short run gets \(percent) of these test digits right." }

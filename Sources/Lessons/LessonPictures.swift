@@ -11,12 +11,15 @@ public struct PlotSeries: Sendable {
     public var ys: [Float]
     /// Points (samples) rather than a joined line.
     public var points: Bool
+    /// A colour of its own (else the theme's next one).
+    public var color: RGB?
 
-    public init(_ name: String, xs: [Float], ys: [Float], points: Bool = false) {
+    public init(_ name: String, xs: [Float], ys: [Float], points: Bool = false, color: RGB? = nil) {
         self.name = name
         self.xs = xs
         self.ys = ys
         self.points = points
+        self.color = color
     }
 }
 
@@ -49,8 +52,8 @@ public struct BarPanel: Sendable {
 
 /// What a lesson wants drawn.
 public enum LessonPicture: Sendable {
-    /// Pixels 0-9 in grey (0 black, 9 white), each cell with its value.
-    case image(title: String, pixels: Matrix)
+    /// Pixels 0-9 in grey (0 black, 9 white), each cell with its value; `columnLabels` under the columns.
+    case image(title: String, pixels: Matrix, columnLabels: [String]? = nil)
     /// A larger grey image with intensities 0-1 (an MNIST digit), without numbers.
     case digit(title: String, pixels: Matrix)
     /// A matrix of signed numbers, blue negative, red positive, with its numbers when `showValues`.
@@ -58,9 +61,19 @@ public enum LessonPicture: Sendable {
     /// Several matrices side by side, each with a caption, on one colour scale.
     case heatMaps(title: String, panels: [(caption: String, matrix: Matrix)], showValues: Bool)
     /// Lines and points on shared axes; `yRange` fixes the vertical axis (else it fits the data).
-    case plot(title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil)
+    /// `logY`: a logarithmic y axis (for a loss that falls through decades).
+    case plot(
+        title: String, xLabel: String, yLabel: String, series: [PlotSeries], yRange: ClosedRange<Float>? = nil,
+        logY: Bool = false)
     /// Bar charts side by side, each with its caption and its own axis; one panel takes `title`.
     case bars(title: String, panels: [BarPanel])
+    /// Steps in a row joined by arrows, with an arrow from step `loopBack.from` back to `loopBack.to`.
+    case flow(
+        title: String, steps: [(name: String, detail: [String])], loopBack: (from: Int, to: Int)?, caption: String)
+    /// Several grey images with intensities 0-1 (mean digits) in a grid, each with its caption.
+    case digits(title: String, panels: [(caption: String, pixels: Matrix)])
+    /// One path of a computation: a box per value with its value and gradient, arrows forward.
+    case graph(title: String, nodes: [(name: String, value: Float, gradient: Float)], highlight: Int?, caption: String)
 }
 
 enum LessonPictures {
@@ -80,10 +93,12 @@ enum LessonPictures {
 
     static func canvas(_ picture: LessonPicture) -> Canvas {
         switch picture {
-        case .image(let title, let pixels):
+        case .image(let title, let pixels, let columnLabels):
+            // Cells of 64 pixels: a 3x3 image or its 9-pixel strip big enough to read.
             return HeatMap(
                 values: pixels.values, rows: pixels.rows, cols: pixels.cols, title: title,
-                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0
+                colorMap: .grey(min: 0, max: 9), showValues: true, decimals: 0, cellSize: 64,
+                columnLabels: columnLabels
             ).render()
         case .digit(let title, let pixels):
             return HeatMap(
@@ -105,11 +120,32 @@ enum LessonPictures {
                 ).render()
             }
             return sideBySide(maps, title: title)
-        case .plot(let title, let xLabel, let yLabel, let series, let yRange):
+        case .plot(let title, let xLabel, let yLabel, let series, let yRange, let logY):
             return LinePlot(
                 series: series.map { s in
-                    LinePlot.Series(name: s.name, x: s.xs, y: s.ys, style: s.points ? .points : .line)
-                }, title: title, xLabel: xLabel, yLabel: yLabel, yRange: yRange
+                    LinePlot.Series(name: s.name, x: s.xs, y: s.ys, color: s.color, style: s.points ? .points : .line)
+                }, title: title, xLabel: xLabel, yLabel: logY ? yLabel + " (log scale)" : yLabel, yRange: yRange,
+                logY: logY
+            ).render()
+        case .flow(let title, let steps, let loopBack, let caption):
+            return ComputationGraph(
+                nodes: steps.map { ComputationGraph.Node(step: $0.name, detail: $0.detail) }, title: title,
+                caption: caption, loopBack: loopBack
+            ).render()
+        case .digits(let title, let panels):
+            return TileGrid(
+                images: panels.map {
+                    GreyImage(width: $0.pixels.cols, height: $0.pixels.rows, intensities: $0.pixels.values)
+                }, captions: panels.map(\.caption), columns: 5, scale: 4, title: title
+            ).render()
+        case .graph(let title, let nodes, let highlight, let caption):
+            return ComputationGraph(
+                nodes: nodes.enumerated().map { k, node in
+                    ComputationGraph.Node(
+                        name: node.name, value: TraceNumber.format(node.value),
+                        gradient: TraceNumber.format(node.gradient),
+                        highlighted: k == highlight)
+                }, title: title, caption: caption
             ).render()
         case .bars(let title, let panels):
             if panels.count == 1 { return barChart(panels[0], title: title) }

@@ -1,5 +1,6 @@
 // The lesson runner: finds the lesson files, runs a lesson's code on its file, and writes its
 // trace.txt, trace.jsonl and pictures. Printing to the terminal is the command line's business.
+import Datasets
 import Foundation
 import NeuralCore
 import SafeIO
@@ -45,14 +46,11 @@ public struct LessonContext: Sendable {
         self.mnistDirectory = mnistDirectory
     }
 
-    /// `$MNIST_DIR`, else `$XDG_CACHE_HOME/neuraltracer/mnist`, else `~/.cache/neuraltracer/mnist`.
+    /// The MNIST folder without a --data flag: `DataFolder`'s rule (`$MNIST_DIR`, else the user
+    /// cache, ignoring a relative `$XDG_CACHE_HOME` as the XDG spec says), kept in that one place.
     public static func defaultMNISTDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL
     {
-        if let dir = environment["MNIST_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache =
-            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
-        return cache.appendingPathComponent("neuraltracer/mnist")
+        DataFolder.resolve(kind: .mnist, dataFlag: nil, environment: environment).url
     }
 }
 
@@ -159,6 +157,8 @@ public enum LessonRunner {
         }
         let log = LessonLog(file: file)
         try code.run(log, context: context)
+        // Exercises for the learner close the lesson, after its last steps.
+        if file.sections.contains(where: { $0.heading.lowercased() == "try this" }) { try log.explain("Try this") }
         return log.trace
     }
 

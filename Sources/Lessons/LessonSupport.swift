@@ -55,3 +55,17 @@ func atLeastOne<Element>(_ values: [Element], _ field: LessonField, _ what: Stri
     guard !values.isEmpty else { throw field.error("expected at least one \(what), found an empty list") }
     return values
 }
+
+extension Matrix {
+    /// The rows at `indices`, in that order, as a new matrix (a mini-batch of a lesson's examples).
+    func selecting(rows indices: [Int]) -> Matrix {
+        Matrix(rows: indices.count, cols: cols, values: indices.flatMap { row($0) })
+    }
+}
+
+/// Whether positive values span at least two decades (max/min >= 100): a loss curve that reads
+/// better on a log axis. Values <= 0 or not finite rule the log axis out.
+func spansDecades(_ values: [Float]) -> Bool {
+    guard let low = values.min(), let high = values.max(), low > 0, high.isFinite else { return false }
+    return high / low >= 100
+}

@@ -26,7 +26,14 @@ public enum TraceText {
         let title = "Lesson \(trace.number): \(trace.title)"
         out.append(paint(title, "1;33", style))
         if !style.quiet { out.append(paint(String(repeating: "=", count: title.count), "33", style)) }
-        for entry in trace.entries {
+        out += lines(of: trace.entries, style: style)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The lines of some entries of a trace, without its title (the quiz prints a trace in pieces).
+    public static func lines(of entries: [TraceEntry], style: TextStyle) -> [String] {
+        var out: [String] = []
+        for entry in entries {
             switch entry {
             case .heading(let text):
                 guard !style.quiet else { continue }
@@ -55,7 +62,7 @@ public enum TraceText {
                 out.append(paint("  picture: \(name)", "2", style))
             }
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
     // MARK: Steps

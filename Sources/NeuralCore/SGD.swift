@@ -45,9 +45,11 @@ public final class SGD: @unchecked Sendable {
     }
 
     /// The same update over the whole network, recording each parameter's old value, gradient and
-    /// new value ("w0 <- 0.1 - 0.5*0.2 = 0"): the lessons' SGD step.
+    /// new value ("w0 <- 0.1 - 0.5*0.2 = 0"): the lessons' SGD step. With momentum (and no weight
+    /// decay) it records the velocity first ("v(w0) <- 0.9*0.1 + 0.2 = 0.29"), then the step along it.
     public func step<T: Tracer>(network: Network, gradients: FloatBuffer, tracer: T) {
         let old = tracer.isRecording ? network.parameters.array : []
+        let oldVelocity = tracer.isRecording ? velocity?.array : nil
         step(parameters: network.parameters, gradients: gradients, range: 0..<network.parameterCount)
         guard tracer.isRecording else { return }
         if tracer.recordsElements(count: network.parameterCount) {
@@ -55,6 +57,23 @@ public final class SGD: @unchecked Sendable {
                 let parameter = network.traceParameter(at: i)
                 let param = parameter.name
                 let plain = momentum == 0 && weightDecay == 0
+                if let oldVelocity, let velocity, weightDecay == 0 {
+                    tracer.record(
+                        TraceStep(
+                            .velocity, label: "v(\(parameter.label)) <- mu*v + dL/d\(param)",
+                            value: .scalar(velocity.base[i]),
+                            formula:
+                                "\(TraceNumber.precise(momentum))*\(TraceNumber.operand(oldVelocity[i])) + \(TraceNumber.operand(gradients.base[i]))",
+                            index: parameter.index, parameter: parameter))
+                    tracer.record(
+                        TraceStep(
+                            .update, label: "\(parameter.label) <- \(param) - lr*v",
+                            value: .scalar(network.parameters.base[i]),
+                            formula:
+                                "\(TraceNumber.precise(old[i])) - \(TraceNumber.precise(learningRate))*\(TraceNumber.operand(velocity.base[i]))",
+                            index: parameter.index, parameter: parameter))
+                    continue
+                }
                 let formula =
                     "\(TraceNumber.precise(old[i])) - \(TraceNumber.precise(learningRate))*\(TraceNumber.operand(gradients.base[i]))"
                 tracer.record(

@@ -55,6 +55,12 @@ public enum TraceStepName: String, Sendable, CaseIterable {
     case sample, guess, image, flatten, combinedWeights = "combined_weights", combinedBias = "combined_bias"
     case example, epochLoss = "epoch_loss", accuracy, prediction, gradientNorm = "gradient_norm"
     case products
+    // A gradient written out by the chain rule: each factor (a layer's local derivative) and their product.
+    case chainRule = "chain_rule"
+    // A one-variable function's value, and the slope of a secant (rise over run) on its curve.
+    case functionValue = "function_value", secantSlope = "secant_slope"
+    // SGD with momentum: a parameter's velocity, updated before the parameter moves along it.
+    case velocity
 }
 
 /// Which parameter a step is about, as a value: layer (1-based), weights or bias, and the

@@ -17,6 +17,8 @@ public struct HeatMap: Picture {
     public let decimals: Int
     public let cellSize: Int
     public let textScale: Int
+    /// Labels written under the columns ("x0" ... "x8" under a flattened strip), or nil.
+    public let columnLabels: [String]?
 
     /// - Parameters:
     ///   - values: (rows, cols) row-major.
@@ -28,7 +30,7 @@ public struct HeatMap: Picture {
     public init(
         values: [Float], rows: Int, cols: Int, title: String? = nil,
         colorMap: ColorMap? = nil, showValues: Bool? = nil, decimals: Int = 2,
-        cellSize: Int? = nil, textScale: Int = 2
+        cellSize: Int? = nil, textScale: Int = 2, columnLabels: [String]? = nil
     ) {
         precondition(
             rows > 0 && cols > 0 && values.count == rows * cols,
@@ -37,6 +39,7 @@ public struct HeatMap: Picture {
         self.rows = rows
         self.cols = cols
         self.title = title
+        self.columnLabels = columnLabels.map { Array($0.prefix(cols)) }
         self.colorMap = colorMap ?? .diverging(fitting: values)
         let written = showValues ?? (rows <= 8 && cols <= 8)
         self.showValues = written
@@ -63,7 +66,8 @@ public struct HeatMap: Picture {
         let width = max(
             Theme.margin + matrixWidth + 18 + bar.width + Theme.margin,
             Layout.titleWidth(title))
-        let height = top + max(matrixHeight, bar.height) + Theme.margin
+        let labelHeight = columnLabels == nil ? 0 : BitmapFont.textHeight(scale: textScale) + 10
+        let height = top + max(matrixHeight + labelHeight, bar.height) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
         Layout.drawTitle(title, on: &canvas)
 
@@ -80,6 +84,11 @@ public struct HeatMap: Picture {
             x: left - 1, y: top - 1, width: matrixWidth + 2, height: matrixHeight + 2,
             Theme.axis)
         bar.draw(into: &canvas, x: left + matrixWidth + 18, y: top)
+        for (c, label) in (columnLabels ?? []).enumerated() {
+            canvas.drawText(
+                label, centerX: left + c * cellSize + cellSize / 2, y: top + matrixHeight + 8, scale: textScale,
+                color: Theme.faintInk)
+        }
         return canvas
     }
 }

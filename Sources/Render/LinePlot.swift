@@ -1,5 +1,8 @@
 // Line and scatter plots of one or more (x, y) series on linear axes, with ticks, grid, legend,
-// title and axis labels: loss and accuracy curves, target-versus-learned functions. No log axes.
+// title and axis labels: loss and accuracy curves, target-versus-learned functions. The y axis may
+// be logarithmic (a loss that falls through several decades), with ticks at whole decades.
+
+import Foundation
 
 /// Plots named series of (x, y) points as lines, points or both, on linear axes with nice ticks.
 ///
@@ -48,6 +51,8 @@ public struct LinePlot: Picture {
     public let xRange: ClosedRange<Float>?
     public let yRange: ClosedRange<Float>?
     public let textScale: Int
+    /// A logarithmic y axis: values <= 0 are left out; ticks at whole decades.
+    public let logY: Bool
 
     /// - Parameters:
     ///   - width, height: size of the whole picture in pixels.
@@ -56,7 +61,7 @@ public struct LinePlot: Picture {
         series: [Series], title: String? = nil, xLabel: String? = nil,
         yLabel: String? = nil, width: Int = 720, height: Int = 440,
         xRange: ClosedRange<Float>? = nil, yRange: ClosedRange<Float>? = nil,
-        textScale: Int = 2
+        textScale: Int = 2, logY: Bool = false
     ) {
         self.series = series
         self.title = title
@@ -67,7 +72,11 @@ public struct LinePlot: Picture {
         self.xRange = xRange
         self.yRange = yRange
         self.textScale = max(1, textScale)
+        self.logY = logY
     }
+
+    /// Where a y value sits on the axis: itself, or its log10 on a log axis (nan for y <= 0).
+    func axisY(_ y: Float) -> Double { logY ? (y > 0 ? log10(Double(y)) : .nan) : Double(y) }
 
     func color(of index: Int) -> RGB { series[index].color ?? Theme.seriesColor(index) }
 
@@ -104,14 +113,14 @@ public struct LinePlot: Picture {
         }
 
         // Ranges and ticks.
-        let points = series.flatMap { zip($0.x, $0.y) }.filter { $0.0.isFinite && $0.1.isFinite }
+        let points = series.flatMap { zip($0.x, $0.y.map(axisY)) }.filter { $0.0.isFinite && $0.1.isFinite }
         let xScale = NiceScale(
             min: Double(xRange?.lowerBound ?? points.map(\.0).min() ?? 0),
             max: Double(xRange?.upperBound ?? points.map(\.0).max() ?? 1))
-        let yScale = NiceScale(
-            min: Double(yRange?.lowerBound ?? points.map(\.1).min() ?? 0),
-            max: Double(yRange?.upperBound ?? points.map(\.1).max() ?? 1))
-        let yLabels = yScale.ticks.map { yScale.label($0) }
+        let yLow = yRange.map { axisY($0.lowerBound) } ?? points.map(\.1).min() ?? 0
+        let yHigh = yRange.map { axisY($0.upperBound) } ?? points.map(\.1).max() ?? 1
+        let yScale = logY ? NiceScale(decadesFrom: yLow, to: yHigh) : NiceScale(min: yLow, max: yHigh)
+        let yLabels = yScale.ticks.map { logY ? NiceScale.decadeLabel($0) : yScale.label($0) }
         let yLabelWidth = yLabels.map { BitmapFont.textWidth($0, scale: s) }.max() ?? 0
 
         // The plot area.
@@ -152,7 +161,7 @@ public struct LinePlot: Picture {
                 x: 0, y: py(tick), width: plotWidth, height: 1,
                 Theme.grid)
         }
-        if yScale.lower < 0 && yScale.upper > 0 {
+        if !logY && yScale.lower < 0 && yScale.upper > 0 {
             area.fillRect(
                 x: 0, y: py(0), width: plotWidth, height: 1,
                 Theme.axis.mixed(with: .white, 0.5))
@@ -160,9 +169,9 @@ public struct LinePlot: Picture {
         for (index, one) in series.enumerated() {
             let colour = color(of: index)
             var previous: (Int, Int)?
-            for (x, y) in zip(one.x, one.y) {
+            for (x, y) in zip(one.x, one.y.map(axisY)) {
                 guard x.isFinite && y.isFinite else { previous = nil; continue }
-                let point = (px(Double(x)), py(Double(y)))
+                let point = (px(Double(x)), py(y))
                 if one.style != .points, let previous {
                     area.drawLine(
                         x0: previous.0, y0: previous.1, x1: point.0, y1: point.1,

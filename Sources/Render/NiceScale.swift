@@ -1,5 +1,5 @@
-// "Nice" axis ranges and ticks (steps of 1, 2 or 5 times a power of ten) for linear axes, and
-// their labels. No log scales, no dates.
+// "Nice" axis ranges and ticks (steps of 1, 2 or 5 times a power of ten) for linear axes, whole
+// decades for log axes, and their labels (short e-notation for very large or small numbers). No dates.
 import Foundation
 
 /// A linear axis range widened to whole steps of 1, 2 or 5 times a power of ten, with its ticks.
@@ -27,6 +27,24 @@ public struct NiceScale: Equatable, Sendable {
         upper = ceil(high / step - 1e-9) * step
     }
 
+    /// A log axis in decades: `min` and `max` are log10 of the data; the range widens to whole
+    /// decades, with a tick every `step` decades (at most about 6 ticks).
+    public init(decadesFrom min: Double, to max: Double) {
+        var low = min, high = max
+        if !low.isFinite || !high.isFinite || low > high { (low, high) = (0, 1) }
+        lower = floor(low)
+        upper = Swift.max(ceil(high), lower + 1)
+        step = Swift.max(1, ceil((upper - lower) / 6))
+    }
+
+    /// The label of a log axis's tick at 10^exponent: "0.01", "1", "100", or "1e-5", "1e6".
+    public static func decadeLabel(_ exponent: Double) -> String {
+        let e = Int(exponent.rounded())
+        if e >= 0 && e <= 3 { return String(format: "%.0f", pow(10, Double(e))) }
+        if e < 0 && e >= -2 { return String(format: "%.\(-e)f", pow(10, Double(e))) }
+        return "1e\(e)"
+    }
+
     /// The tick values from `lower` to `upper`.
     public var ticks: [Double] {
         let count = Int(((upper - lower) / step).rounded())
@@ -38,6 +56,15 @@ public struct NiceScale: Equatable, Sendable {
 
     /// A tick's label, with as many decimals as the step needs and no "-0".
     public func label(_ value: Double) -> String {
+        // Very large or very small ticks in short e-notation ("3e29", "5e-6"), never 30 digits.
+        let largest = Swift.max(abs(lower), abs(upper))
+        if value != 0 && (largest >= 1e6 || decimals > 5) {
+            let digits = Swift.max(1, Int(floor(log10(abs(value)) + 1e-9) - floor(log10(step) + 1e-9)) + 1)
+            var text = String(format: "%.\(Swift.min(digits, 6))g", value)
+            text = text.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
+                .replacingOccurrences(of: "e+", with: "e")
+            return text
+        }
         let text = String(format: "%.\(decimals)f", value)
         return Double(text) == 0 ? text.replacingOccurrences(of: "-", with: "") : text
     }

@@ -29,6 +29,25 @@ public enum Theme {
         RGB(130, 90, 180), RGB(140, 86, 70), RGB(220, 110, 180), RGB(110, 110, 110),
     ]
 
+    /// Colour `index` of `count` evenly spaced hues (for more series than `seriesColors` has, so
+    /// that twelve lines get twelve colours).
+    public static func distinctColor(_ index: Int, of count: Int) -> RGB {
+        guard count > seriesColors.count else { return seriesColor(index) }
+        let hue = Double(index % count) / Double(count) * 6, chroma = 0.8 * 0.78
+        let x = chroma * (1 - abs(hue.truncatingRemainder(dividingBy: 2) - 1)), m = 0.8 - chroma
+        let (r, g, b): (Double, Double, Double) =
+            switch Int(hue) {
+            case 0: (chroma, x, 0)
+            case 1: (x, chroma, 0)
+            case 2: (0, chroma, x)
+            case 3: (0, x, chroma)
+            case 4: (x, 0, chroma)
+            default: (chroma, 0, x)
+            }
+        func byte(_ v: Double) -> UInt8 { UInt8(((v + m) * 255).rounded()) }
+        return RGB(byte(r), byte(g), byte(b))
+    }
+
     /// The colour of the series with the given index.
     public static func seriesColor(_ index: Int) -> RGB {
         seriesColors[index % seriesColors.count]

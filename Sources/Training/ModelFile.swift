@@ -1,6 +1,7 @@
 // The saved-model format: a small versioned binary file (magic, version, layer sizes, activations,
-// then every parameter as little-endian Float32), written atomically. Reading checks each part and
-// names the file in its error. No optimiser state is kept: a saved model predicts, it does not resume.
+// then every parameter as little-endian Float32, and from version 2 which images trained and
+// measured it), written atomically. Reading checks each part and names the file in its error;
+// version 1 files still load. No optimiser state is kept: a saved model predicts, it does not resume.
 import Foundation
 import NeuralCore
 import SafeIO
@@ -38,7 +39,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "\(path): not a NeuralTracer model file (wrong magic number); \(remedy)"
         case .unsupportedVersion(let path, let found):
             return
-                "\(path): model file version \(found) is not supported (this tracer reads version \(ModelFile.version)); \(remedy)"
+                "\(path): model file version \(found) is not supported (this tracer reads versions 1 and 2); \(remedy)"
         case .truncated(let path, let expected, let actual):
             return "\(path): model file is truncated (\(actual) bytes, its header needs \(expected)); \(remedy)"
         case .trailingBytes(let path, let expected, let actual):
@@ -58,32 +59,45 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// Layout (all integers little-endian):
 ///
 ///     0   8 bytes  magic "NTMODEL\0"
-///     8   UInt32   version (1)
+///     8   UInt32   version (1 or 2)
 ///     12  UInt32   n, the number of layer sizes (2...64)
 ///     16  n UInt32 layer sizes, input first
 ///         n-1 UInt8 activation after each layer (0 identity, 1 relu, 2 sigmoid)
 ///         UInt64   parameter count (must match the sizes)
 ///         Float32 x parameter count, in the network's flat order (per layer: weights (in, out)
 ///                  row-major, then bias)
+///     version 2 only:
+///         UInt32   m, then m bytes of UTF-8 JSON: the `DataUse` (which images trained, validated
+///                  and tested the model)
 public enum ModelFile {
     public static let magic: [UInt8] = Array("NTMODEL".utf8) + [0]
-    public static let version: UInt32 = 1
+    /// The version written when the data use is known; version 1 (no data use) is still read and written.
+    public static let version: UInt32 = 2
+    static let readableVersions: ClosedRange<UInt32> = 1...2
+    static let maximumDataUseBytes = 1 << 16
     static let maximumLayerSizes = 64
     static let maximumParameters = 1 << 28  // 1 GiB of Float32: far beyond any MLP here
 
     static let activationCodes: [Activation: UInt8] = [.identity: 0, .relu: 1, .sigmoid: 2]
 
-    /// The file's bytes for `network`.
-    public static func encode(_ network: Network) -> [UInt8] {
+    /// The file's bytes for `network`: version 2 with `dataUse`, version 1 without.
+    public static func encode(_ network: Network, dataUse: DataUse? = nil) -> [UInt8] {
         var bytes = magic
         bytes.reserveCapacity(64 + network.parameterCount * 4)
         func append32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-        append32(version)
+        append32(dataUse == nil ? 1 : 2)
         append32(UInt32(network.layerSizes.count))
         for size in network.layerSizes { append32(UInt32(size)) }
         for activation in network.activations { bytes.append(activationCodes[activation]!) }
         withUnsafeBytes(of: UInt64(network.parameterCount).littleEndian) { bytes.append(contentsOf: $0) }
         for i in 0..<network.parameterCount { append32(network.parameters.base[i].bitPattern) }
+        if let dataUse {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let text = (try? encoder.encode(dataUse)) ?? Data("{}".utf8)
+            append32(UInt32(text.count))
+            bytes.append(contentsOf: text)
+        }
         return bytes
     }
 
@@ -91,8 +105,8 @@ public enum ModelFile {
     /// interrupted save never leaves a half-written model (and an older model stays whole).
     /// A symbolic link is written through (the link stays, its target gets the model); anything
     /// but a regular file (a folder, a pipe, a device) is refused, not replaced.
-    public static func save(_ network: Network, to path: String) throws(ModelFileError) {
-        do { try AtomicFile.write(encode(network), to: path) } catch {
+    public static func save(_ network: Network, to path: String, dataUse: DataUse? = nil) throws(ModelFileError) {
+        do { try AtomicFile.write(encode(network, dataUse: dataUse), to: path) } catch {
             throw .unwritable(path: path, reason: error.reason)
         }
     }
@@ -106,46 +120,54 @@ public enum ModelFile {
     }
 
     /// Reads the model at `path`.
+    public static func load(_ path: String) throws(ModelFileError) -> Network { try loadWithDataUse(path).network }
+
+    /// Reads the model at `path` and, for a version 2 file, which images it was trained and measured on.
     /// Only a regular file is read (a pipe or a device is named as what it is, never waited on),
     /// and only up to the size of the largest model this loads.
-    public static func load(_ path: String) throws(ModelFileError) -> Network {
-        // The header first: a file whose size does not match it is reported without reading the rest.
+    public static func loadWithDataUse(_ path: String) throws(ModelFileError) -> (network: Network, dataUse: DataUse?) {
+        try checkHeaderAgainstSize(path)
+        let bytes: [UInt8]
+        do { bytes = try RegularFile.read(path, limit: maximumFileBytes) } catch {
+            throw .unreadable(path: path, reason: error.reason)
+        }
+        return try decodeWithDataUse(bytes, path: path)
+    }
+
+    /// The largest header (64 sizes), `maximumParameters` weights and a data-use record.
+    static let maximumFileBytes =
+        16 + 4 * maximumLayerSizes + maximumLayerSizes + 8 + 4 * maximumParameters + 4 + maximumDataUseBytes
+
+    /// The most bytes before the weights: magic, version, 64 layer sizes, activations, count.
+    static let maximumHeaderBytes = 16 + 4 * maximumLayerSizes + maximumLayerSizes + 8
+
+    /// Judges the file by its first bytes and its size before reading it whole: a stranger file
+    /// or one far longer than its header declares (a sparse gigabyte) is refused unread.
+    static func checkHeaderAgainstSize(_ path: String) throws(ModelFileError) {
         let size: Int, head: [UInt8]
         do {
             size = try RegularFile.size(path)
             head = try RegularFile.read(path, limit: maximumFileBytes, prefix: maximumHeaderBytes)
         } catch { throw .unreadable(path: path, reason: error.reason) }
-        _ = try readHeader(head, fileSize: size, path: path)
-        let bytes: [UInt8]
-        do { bytes = try RegularFile.read(path, limit: maximumFileBytes) } catch {
-            throw .unreadable(path: path, reason: error.reason)
+        guard head.count < size else { return }  // the whole file is in `head`: decoding says the rest
+        do { _ = try decodeWithDataUse(head, path: path) } catch {
+            // `head` holds no weights, so a good header ends in `truncated`, naming where they end.
+            guard case .truncated(_, let weightsEnd, _) = error else { throw error }
+            if size > weightsEnd + 4 + maximumDataUseBytes {
+                throw .trailingBytes(path: path, expectedBytes: weightsEnd, actualBytes: size)
+            }
         }
-        return try decode(bytes, path: path)
     }
-
-    /// The largest header (64 sizes), and with it `maximumParameters` weights.
-    static let maximumHeaderBytes = 16 + 4 * maximumLayerSizes + maximumLayerSizes + 8
-    static let maximumFileBytes = maximumHeaderBytes + 4 * maximumParameters
 
     /// Parses a model from its bytes; `path` is only for the messages.
     public static func decode(_ bytes: [UInt8], path: String) throws(ModelFileError) -> Network {
-        let header = try readHeader(bytes, fileSize: bytes.count, path: path)
-        var reader = LittleEndianReader(bytes: bytes)
-        reader.offset = header.headerBytes
-        let network = Network(layerSizes: header.sizes, activations: header.activations)
-        for i in 0..<network.parameterCount {
-            let value = Float(bitPattern: reader.uint32())
-            guard value.isFinite else { throw .nonFiniteWeights(path: path) }
-            network.parameters.base[i] = value
-        }
-        return network
+        try decodeWithDataUse(bytes, path: path).network
     }
 
-    /// The header at the start of `bytes`, checked, for a file of `fileSize` bytes (which need not
-    /// all be in `bytes`: `load` checks the size a header declares before reading the weights).
-    static func readHeader(_ bytes: [UInt8], fileSize: Int, path: String) throws(ModelFileError)
-        -> (sizes: [Int], activations: [Activation], headerBytes: Int)
-    {
+    /// Parses a model and its data use (nil in a version 1 file) from its bytes.
+    public static func decodeWithDataUse(_ bytes: [UInt8], path: String) throws(ModelFileError) -> (
+        network: Network, dataUse: DataUse?
+    ) {
         var reader = LittleEndianReader(bytes: bytes)
         // Magic first, even in a short file: a stranger file should say "not a model", not "truncated".
         let magicPrefix = Array(bytes.prefix(magic.count))
@@ -153,7 +175,7 @@ public enum ModelFile {
         guard bytes.count >= 16 else { throw .truncated(path: path, expectedBytes: 16, actualBytes: bytes.count) }
         reader.offset = magic.count
         let fileVersion = reader.uint32()
-        guard fileVersion == version else { throw .unsupportedVersion(path: path, found: fileVersion) }
+        guard readableVersions.contains(fileVersion) else { throw .unsupportedVersion(path: path, found: fileVersion) }
         let sizeCount = Int(reader.uint32())
         guard sizeCount >= 2 && sizeCount <= maximumLayerSizes else {
             throw .invalidHeader(path: path, detail: "\(sizeCount) layer sizes, expected 2 to \(maximumLayerSizes)")
@@ -187,14 +209,38 @@ public enum ModelFile {
                     "parameter count \(storedCount) does not match the layer sizes \(sizes), which need \(expectedParameters)"
             )
         }
-        let totalBytes = headerBytes + 4 * expectedParameters
-        guard fileSize >= totalBytes else {
-            throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: fileSize)
+        let parameterEnd = headerBytes + 4 * expectedParameters
+        var totalBytes = parameterEnd + (fileVersion >= 2 ? 4 : 0)
+        guard bytes.count >= totalBytes else {
+            throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
         }
-        guard fileSize == totalBytes else {
-            throw .trailingBytes(path: path, expectedBytes: totalBytes, actualBytes: fileSize)
+        var dataUse: DataUse?
+        if fileVersion >= 2 {
+            var lengthReader = LittleEndianReader(bytes: bytes, offset: parameterEnd)
+            let length = Int(lengthReader.uint32())
+            guard length <= maximumDataUseBytes else {
+                throw .invalidHeader(path: path, detail: "a data-use record of \(length) bytes")
+            }
+            totalBytes += length
+            guard bytes.count >= totalBytes else {
+                throw .truncated(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
+            }
+            guard
+                let decoded = try? JSONDecoder().decode(
+                    DataUse.self, from: Data(bytes[(parameterEnd + 4)..<totalBytes]))
+            else { throw .invalidHeader(path: path, detail: "its data-use record is not readable") }
+            dataUse = decoded
         }
-        return (sizes, activations, headerBytes)
+        guard bytes.count == totalBytes else {
+            throw .trailingBytes(path: path, expectedBytes: totalBytes, actualBytes: bytes.count)
+        }
+        let network = Network(layerSizes: sizes, activations: activations)
+        for i in 0..<expectedParameters {
+            let value = Float(bitPattern: reader.uint32())
+            guard value.isFinite else { throw .nonFiniteWeights(path: path) }
+            network.parameters.base[i] = value
+        }
+        return (network, dataUse)
     }
 
     /// Loads a model and checks that it maps `inputSize` inputs to `outputSize` classes.

@@ -35,11 +35,12 @@ public enum ProgressLine {
             + "  ETA \(duration(remaining))"
     }
 
-    /// `epoch 2/5  train loss 0.1043  train acc 96.91%  test acc 97.02%  0.31 s  193,548 img/s`
+    /// `epoch 2/5  train loss 0.1043  train acc 96.91%  val acc 97.02%  0.31 s  193,548 img/s  dead 3.1%  upd/w 1.2e-03,8.0e-04  |g| 2.1e-01,9.0e-02`
     public static func epochSummary(_ record: EpochRecord, epochs: Int) -> String {
         "epoch \(record.epoch)/\(epochs)  train loss \(fixed(record.trainLoss, 4))  train acc \(percent(record.trainAccuracy))"
-            + "  test acc \(percent(record.testAccuracy))  \(String(format: "%.2f", record.seconds)) s"
-            + "  \(grouped(Int(record.imagesPerSecond.rounded()))) img/s"
+            + (record.validationAccuracy.map { "  val acc \(percent($0))" } ?? "")
+            + "  \(String(format: "%.2f", record.seconds)) s"
+            + "  \(grouped(Int(record.imagesPerSecond.rounded()))) img/s  \(record.diagnostics.summary)"
     }
 
     public static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }

@@ -8,17 +8,20 @@ import Render
 public enum TrainingPictures {
     /// Every first-layer hidden unit's incoming weights as a 28x28 map on one shared diverging
     /// scale (blue negative, red positive), with one colour bar.
-    public static func weights(_ network: Network, imageRows: Int, imageCols: Int, title: String) -> Canvas {
+    /// Ten or fewer maps (the 784-10 model's class templates) are drawn larger, in one row.
+    public static func weights(
+        _ network: Network, imageRows: Int, imageCols: Int, title: String, captions: [String]? = nil
+    ) -> Canvas {
         let w = network.weights(0)  // (784, hidden): column j is unit j's weights
         let maps = (0..<w.cols).map { j in (0..<w.rows).map { k in w[k, j] } }
         // A few extreme weights would wash every other map out to white: clip the scale at the
         // 99.9th percentile of |w| (the colour bar says so by its range).
         let magnitudes = maps.flatMap { $0 }.map(abs).sorted()
         let limit = magnitudes[Swift.min(magnitudes.count - 1, Int(Double(magnitudes.count) * 0.999))]
-        let columns = w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
+        let columns = w.cols <= 10 ? w.cols : w.cols <= 32 ? 8 : w.cols <= 256 ? 16 : 32
         return HeatMapGrid(
-            maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: 2,
-            title: title, limit: Swift.max(limit, 1e-6)
+            maps: maps, rows: imageRows, cols: imageCols, columns: columns, scale: w.cols <= 10 ? 4 : 2,
+            title: title, captions: captions, limit: Swift.max(limit, 1e-6)
         ).render()
     }
 
@@ -91,7 +94,7 @@ public enum TrainingPictures {
         return AnnotatedMatrix(counts: counts, rowLabels: rowLabels, colLabels: columnLabels, title: title).render()
     }
 
-    /// Loss (left) and accuracy (right) per epoch, train and test.
+    /// Loss (left) and accuracy (right) per epoch, training (running, over the epoch) and validation.
     public static func curves(_ history: [EpochRecord], title: String) -> Canvas {
         let epochs = history.map { Float($0.epoch) }
         let xRange: ClosedRange<Float> =
@@ -99,7 +102,9 @@ public enum TrainingPictures {
         let loss = LinePlot(
             series: [
                 .init(name: "train loss", x: epochs, y: history.map(\.trainLoss), style: .lineAndPoints),
-                .init(name: "test loss", x: epochs, y: history.map(\.testLoss), style: .lineAndPoints),
+                .init(
+                    name: "validation loss", x: epochs, y: history.map { $0.validationLoss ?? .nan },
+                    style: .lineAndPoints),
             ], title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 560, height: 400, xRange: xRange
         ).render()
         let accuracy = LinePlot(
@@ -108,7 +113,8 @@ public enum TrainingPictures {
                     name: "train accuracy", x: epochs, y: history.map { Float($0.trainAccuracy * 100) },
                     style: .lineAndPoints),
                 .init(
-                    name: "test accuracy", x: epochs, y: history.map { Float($0.testAccuracy * 100) },
+                    name: "validation accuracy", x: epochs,
+                    y: history.map { Float(($0.validationAccuracy ?? .nan) * 100) },
                     style: .lineAndPoints),
             ], title: "accuracy", xLabel: "epoch", yLabel: "percent", width: 560, height: 400, xRange: xRange
         ).render()
@@ -155,20 +161,38 @@ public enum TrainingPictures {
         return text.hasPrefix("0") ? String(text.dropFirst()) : text
     }
 
-    /// Canvases next to each other, top-aligned, under a title.
-    static func sideBySide(_ parts: [Canvas], title: String) -> Canvas {
+    /// Canvases next to each other, top-aligned, under a title (none when empty).
+    static func sideBySide(_ parts: [Canvas], title: String, titleScale: Int = Theme.titleScale) -> Canvas {
         let gap = 16
-        let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
+        let titleHeight = title.isEmpty ? 0 : BitmapFont.textHeight(scale: titleScale) + 8
         let width = Swift.max(
             parts.map(\.width).reduce(0, +) + gap * (parts.count - 1) + 2 * Theme.margin,
-            BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
+            BitmapFont.textWidth(title, scale: titleScale) + 2 * Theme.margin)
         let height = Theme.margin + titleHeight + (parts.map(\.height).max() ?? 0) + Theme.margin
         var canvas = Canvas(width: width, height: height, background: Theme.background)
-        canvas.drawText(title, centerX: width / 2, y: Theme.margin, scale: Theme.titleScale, color: Theme.ink)
+        if !title.isEmpty {
+            canvas.drawText(title, centerX: width / 2, y: Theme.margin, scale: titleScale, color: Theme.ink)
+        }
         var x = Theme.margin
         for part in parts {
             canvas.draw(part, x: x, y: Theme.margin + titleHeight)
             x += part.width + gap
+        }
+        return canvas
+    }
+
+    /// Canvases one under the other, left-aligned, under a title.
+    static func stacked(_ parts: [Canvas], title: String) -> Canvas {
+        let titleHeight = BitmapFont.textHeight(scale: Theme.titleScale) + 8
+        let width = Swift.max(
+            parts.map(\.width).max() ?? 0, BitmapFont.textWidth(title, scale: Theme.titleScale) + 2 * Theme.margin)
+        let height = Theme.margin + titleHeight + parts.map(\.height).reduce(0, +)
+        var canvas = Canvas(width: width, height: height, background: Theme.background)
+        canvas.drawText(title, x: Theme.margin, y: Theme.margin, scale: Theme.titleScale, color: Theme.ink)
+        var y = Theme.margin + titleHeight
+        for part in parts {
+            canvas.draw(part, x: 0, y: y)
+            y += part.height
         }
         return canvas
     }

@@ -1,12 +1,14 @@
 // The full-data training loop: a network from the options, epochs of two-thread SGD on the core's
-// `Trainer`, a test-set evaluation after each epoch, and a typed stop when the loss diverges.
-// Printing progress and writing files are the caller's business (see ProgressLine, JSONLine).
+// `Trainer` (on distorted images with augmentation), the validation figures and the diagnostics
+// after each epoch, snapshots of chosen units' weights for the filmstrip, and a typed stop when the
+// loss diverges. Printing progress and writing files are the caller's business (see TrainingSession).
 import Foundation
 import NeuralCore
 
 /// What to train and how. The defaults are the `tracer train` defaults.
 public struct TrainingOptions: Sendable, Equatable {
-    /// Hidden layer sizes between the 784 inputs and the 10 outputs.
+    /// Hidden layer sizes between the 784 inputs and the 10 outputs; empty for the linear
+    /// softmax model (784-10), whose weights are ten templates.
     public var hiddenSizes: [Int] = [128]
     public var epochs = 5
     public var batchSize = 64
@@ -15,6 +17,10 @@ public struct TrainingOptions: Sendable, Equatable {
     public var weightDecay: Float = 0
     public var seed: UInt64 = 1
     public var schedule: LearningRateSchedule = .cosine
+    /// Random distortions of the training images, drawn afresh each epoch (nil: the images as they are).
+    public var distortion: Distortion?
+    /// The filmstrip's frame taken during the first epoch, after this many steps.
+    public var filmstripStep = 300
 
     public init() {}
 
@@ -42,13 +48,16 @@ public enum LearningRateSchedule: String, Sendable, CaseIterable {
 /// One epoch's figures, as the per-epoch line and JSON object report them.
 public struct EpochRecord: Sendable, Equatable {
     public var epoch: Int
+    public var learningRate: Float
     public var trainLoss: Float
     public var trainAccuracy: Double
-    public var testLoss: Float
-    public var testAccuracy: Double
-    /// Training time of the epoch alone (not the test evaluation).
+    /// On the validation split; nil when none is held out.
+    public var validationLoss: Float?
+    public var validationAccuracy: Double?
+    /// Training time of the epoch alone (not the validation pass or the diagnostics).
     public var seconds: Double
     public var imagesPerSecond: Double
+    public var diagnostics: Diagnostics
 }
 
 /// Why training stopped early.
@@ -73,22 +82,34 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A network being trained on a training set and measured on a test set.
+/// A network being trained on a training set and measured on a validation set each epoch.
 public final class TrainingRun {
     public let options: TrainingOptions
     public let network: Network
     public let train: DigitExamples
-    public let test: DigitExamples
+    /// The held-out images of the per-epoch figures (nil: none).
+    public let validation: DigitExamples?
     public private(set) var history: [EpochRecord] = []
+    /// The filmstrip's frames: chosen units' weights at initialisation, after
+    /// `options.filmstripStep` steps, and after each epoch.
+    public private(set) var filmstrip: Filmstrip
+    /// The validation evaluation after the last epoch (nil before the first, or without validation).
+    public private(set) var lastValidation: Evaluation?
+    /// Steps taken so far, over all epochs.
+    public private(set) var steps = 0
     private let trainer: Trainer
     private var batches: MiniBatches
+    private let probe: DiagnosticsProbe
+
+    /// Images the diagnostics look at each epoch (dead units; the gradient takes the first 1,000).
+    public static let probeImages = 2000
 
     /// Builds and initialises (He, seeded) a `inputSize`-hidden...-`classes` ReLU network.
-    public init(options: TrainingOptions, train: DigitExamples, test: DigitExamples) {
-        precondition(train.count > 0 && test.count > 0, "TrainingRun needs examples in both sets")
+    public init(options: TrainingOptions, train: DigitExamples, validation: DigitExamples?) {
+        precondition(train.count > 0, "TrainingRun needs training examples")
         self.options = options
         self.train = train
-        self.test = test
+        self.validation = validation.flatMap { $0.count > 0 ? $0 : nil }
         network = Network(layerSizes: [train.inputSize] + options.hiddenSizes + [train.targetSize])
         var random = SeededRandom(seed: options.seed)
         network.initialize(.he, random: &random)
@@ -102,40 +123,68 @@ public final class TrainingRun {
             network: network, loss: .softmaxCrossEntropy, optimizer: optimizer,
             batchSize: options.batchSize, shards: 2, threads: 2)
         batches = MiniBatches(exampleCount: train.count, batchSize: options.batchSize, seed: options.seed &+ 1)
+        let probeSource = self.validation ?? train
+        probe = DiagnosticsProbe(
+            network: network, probe: probeSource.prefix(TrainingRun.probeImages),
+            probeSet: self.validation == nil ? "training" : "validation")
+        filmstrip = Filmstrip(network: network, imageRows: train.imageRows, imageCols: train.imageCols)
+        filmstrip.capture(network, label: "init")
     }
 
     public var batchCount: Int { batches.batchCount }
 
-    /// Trains one more epoch, then evaluates on the test set. `progress` is called on this thread
-    /// every `progressEvery` batches with the epoch's progress and the seconds since it began.
+    /// Trains one more epoch, then measures it on the validation split. `progress` is called on
+    /// this thread every `progressEvery` batches with the epoch's progress and the seconds since it began.
     @discardableResult
     public func runEpoch(progressEvery: Int = 20, progress: ((BatchProgress, Double) -> Void)? = nil)
         throws(TrainingError) -> EpochRecord
     {
         let epoch = history.count + 1
-        trainer.optimizer.learningRate = options.learningRate(epoch: epoch)
+        let rate = options.learningRate(epoch: epoch)
+        trainer.optimizer.learningRate = rate
         batches.startEpoch()
+        let stepsBefore = steps
+        let filmstripStep = options.filmstripStep
+        // Called between batches on this thread, while the other training thread may still be
+        // updating the weights it owns: the filmstrip's units are ones this thread owns (see Filmstrip).
+        let watch: (BatchProgress, Double) -> Void = { [self] batch, seconds in
+            steps = stepsBefore + batch.batchesDone
+            if steps == filmstripStep { filmstrip.capture(network, label: "step \(steps)") }
+            if let progress, batch.batchesDone % progressEvery == 0 || batch.batchesDone == batch.batchCount {
+                progress(batch, seconds)
+            }
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let result = trainer.trainEpoch(
-            source: train, batches: batches, progressEvery: progressEvery,
-            progress: progress.map { report in { report($0, elapsed()) } })
+        let result: EpochResult
+        if let distortion = options.distortion {
+            let source = AugmentedDigits(base: train, distortion: distortion, seed: options.seed, epoch: epoch)
+            result = trainer.trainEpoch(source: source, batches: batches, progressEvery: 1) { watch($0, elapsed()) }
+        } else {
+            result = trainer.trainEpoch(source: train, batches: batches, progressEvery: 1) { watch($0, elapsed()) }
+        }
         let seconds = elapsed()
         if let batch = result.divergedAtBatch {
             throw .diverged(
                 epoch: epoch, batch: batch + 1, batchCount: batches.batchCount,
                 step: (epoch - 1) * batches.batchCount + batch + 1, learningRate: options.learningRate)
         }
-        let evaluation = network.evaluate(source: test, loss: .softmaxCrossEntropy)
+        let evaluation = validation.map { network.evaluate(source: $0, loss: .softmaxCrossEntropy) }
+        filmstrip.capture(network, label: "epoch \(epoch)")
         let record = EpochRecord(
-            epoch: epoch, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,
-            testLoss: evaluation.meanLoss, testAccuracy: evaluation.accuracy, seconds: seconds,
-            imagesPerSecond: Double(result.examples) / Swift.max(seconds, 1e-9))
+            epoch: epoch, learningRate: rate, trainLoss: result.meanLoss, trainAccuracy: result.accuracy,
+            validationLoss: evaluation?.meanLoss, validationAccuracy: evaluation?.accuracy, seconds: seconds,
+            imagesPerSecond: Double(result.examples) / Swift.max(seconds, 1e-9),
+            diagnostics: probe.measure(optimizer: trainer.optimizer))
         history.append(record)
-        lastEvaluation = evaluation
+        lastValidation = evaluation
         return record
     }
 
-    /// The test-set evaluation after the last epoch (nil before the first).
-    public private(set) var lastEvaluation: Evaluation?
+    /// The diagnostics' warnings for the last epoch, each with its kind.
+    public var warnings: [(kind: String, text: String)] {
+        guard let last = history.last else { return [] }
+        return last.diagnostics.warnings(
+            epoch: last.epoch, learningRate: last.learningRate, baseRate: options.learningRate)
+    }
 }

@@ -25,16 +25,12 @@ struct DownloadCommand: ParsableCommand {
     var mirror: String?
 
     @Option(help: "Which dataset: mnist or fashion.")
-    var dataset: String = DatasetKind.mnist.rawValue
+    var dataset: DatasetKind = .mnist
 
     @Option(help: "Seconds to wait for a mirror's next bytes before giving up on it (a whole file: 20 times as long).")
     var timeout: Double = 30
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError(
-                "--dataset must be one of: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if let mirror {
             guard mirrorURL(mirror) != nil else {
                 throw ValidationError(
@@ -48,7 +44,7 @@ struct DownloadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let kind = DatasetKind(rawValue: dataset)!  // checked in validate()
+        let kind = dataset
         let folder = DataFolder.resolve(kind: kind, dataFlag: data, forDownload: true)
         // Debian's package is where Fashion-MNIST is read from by default: nothing to fetch then.
         if kind == .fashion, data == nil {

@@ -17,24 +17,23 @@ struct EvalCommand: ParsableCommand {
     var data: String?
 
     @Option(help: "mnist or fashion.")
-    var dataset: String = "mnist"
+    var dataset: DatasetKind = .mnist
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
-        }
         guard !model.isEmpty else { throw ValidationError("--model must name a file") }
     }
 
     func run() throws {
-        let network: Network
-        do { network = try ModelFile.load(model) } catch { try failWithMessage(error.description) }
+        let network: Network, dataUse: DataUse?
+        do { (network, dataUse) = try ModelFile.loadWithDataUse(model) } catch {
+            try failWithMessage(error.description)
+        }
         let data: (test: DigitExamples, name: String, classNames: [String])
         do {
-            data = try TrainingData.loadTest(kind: DatasetKind(rawValue: dataset)!, dataFlag: self.data)
+            data = try TrainingData.loadTest(kind: dataset, dataFlag: self.data)
         } catch let error as DatasetError {
             try failWithMessage(error.description)
         }
@@ -52,16 +51,18 @@ struct EvalCommand: ParsableCommand {
             Terminal.writeLines([
                 JSONValue.object([
                     ("model", .string(model)), ("layers", .array(network.layerSizes.map(JSONValue.integer))),
-                    ("dataset", .string(dataset)), ("test_accuracy", .number(evaluation.accuracy)),
+                    ("dataset", .string(dataset.rawValue)), ("test_accuracy", .number(evaluation.accuracy)),
                     ("test_loss", .float(evaluation.meanLoss)),
                     ("misclassified", .integer(evaluation.predictions.count - evaluation.correct)),
+                    ("data_use", dataUse.map { .string($0.summary) } ?? .null),
                 ]).text
             ])
         } else {
-            Terminal.writeLines([
-                "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
-                    + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
-            ])
+            Terminal.writeLines(
+                [
+                    "\(model) (\(shape)) on the \(data.name) test set: accuracy \(ProgressLine.percent(evaluation.accuracy))"
+                        + " (\(evaluation.correct) of \(evaluation.predictions.count)), loss \(String(format: "%.4f", Double(evaluation.meanLoss)))"
+                ] + (dataUse.map { ["  the model file records: \($0.summary)"] } ?? []))
         }
     }
 }

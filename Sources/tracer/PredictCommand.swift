@@ -1,6 +1,7 @@
 // `tracer predict`: classifies the user's own images with a saved model. Each PNG is read as grey,
 // prepared the way MNIST digits were (Training's DigitPreparation), classified, and drawn beside
-// its probabilities. Thin: reading PNGs is Render's, the preparation and the model Training's.
+// its probabilities; with --explain, also explained unit by unit. Thin: reading PNGs is Render's,
+// the preparation, the model and the explanation Training's.
 import ArgumentParser
 import Datasets
 import Foundation
@@ -25,7 +26,7 @@ struct PredictCommand: ParsableCommand {
     var images: [String]
 
     @Option(help: "Class names to use: mnist (digits) or fashion.")
-    var dataset: String = "mnist"
+    var dataset: DatasetKind = .mnist
 
     @Option(help: "Folder for the pictures.")
     var out: String = "output/mnist"
@@ -33,16 +34,16 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per image instead of text.")
     var json = false
 
+    @Flag(help: "Also explain each image unit by unit (explain-IMAGE.png and the trace; see 'tracer explain').")
+    var explain = false
+
     func validate() throws {
-        guard DatasetKind(rawValue: dataset) != nil else {
-            throw ValidationError("--dataset must be mnist or fashion, not '\(dataset)'")
-        }
         guard !images.isEmpty else { throw ValidationError("give at least one IMAGE.png to classify") }
         guard !model.isEmpty else { throw ValidationError("--model must name a file") }
     }
 
     func run() throws {
-        let names = DatasetKind(rawValue: dataset)!.classNames
+        let names = dataset.classNames
         let side = DigitPreparation.side
         let network: Network
         do { network = try ModelFile.load(model, inputSize: side * side, outputSize: names.count) } catch {
@@ -85,6 +86,14 @@ struct PredictCommand: ParsableCommand {
                         "\(path): \(names[top[0].0])  (top 3: \(list))",
                         "  \(digit.inverted ? "light background inverted; " : "")ink \(digit.box.width)x\(digit.box.height) px scaled to \(digit.scaledWidth)x\(digit.scaledHeight), centred by mass; picture \(written)",
                     ])
+                }
+                if explain {
+                    // explain-STEM.png beside predict-STEM.png (the same unique, length-checked stem).
+                    let stem = String(pictureName.dropFirst("predict-".count).dropLast(".png".count))
+                    Terminal.writeLines(
+                        try Explanations.explainDigit(
+                            network: network, digit: digit, name: (path as NSString).lastPathComponent, stem: stem,
+                            classNames: names, units: 3, out: out, json: json))
                 }
             } catch {
                 failures += 1

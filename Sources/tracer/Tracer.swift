@@ -7,7 +7,7 @@ struct Tracer: ParsableCommand {
         abstract: "Step-by-step, visual neural networks: numbered lessons, then full MNIST.",
         subcommands: [
             LessonsCommand.self, LessonCommand.self, ListCommand.self,
-            TrainCommand.self, EvalCommand.self, PredictCommand.self, DownloadCommand.self,
+            TrainCommand.self, EvalCommand.self, PredictCommand.self, ExplainCommand.self, DownloadCommand.self,
             BenchCommand.self,
         ])
 }

@@ -184,7 +184,8 @@ private func lesson8Network() throws -> SmallNetwork {
         let inputs = try file(11)
         let classes = try inputs["classes"].items().count
         let examples = try inputs["examples"].items()
-        let xs = try examples.map { try rows($0["pixels"]).flatMap { $0 } }
+        // The lesson divides each pixel (0-9) by 9.
+        let xs = try examples.map { try rows($0["pixels"]).flatMap { $0 }.map { $0 / 9 } }
         let labels = try examples.map { try $0["class"].integer() }
         let lr = Double(try inputs["learning_rate"].number())
         let seed = try inputs["seed"].integer()

@@ -23,9 +23,10 @@ func tracerExecutable() -> URL {
 }
 
 /// Runs `tracer` with `arguments`, `environment` additions and `unset` variables removed, in
-/// `directory` if given.
+/// `directory` if given, with `input` on its standard input (else the test's own).
 func runTracer(
-    _ arguments: [String], environment: [String: String] = [:], unset: [String] = [], directory: URL? = nil
+    _ arguments: [String], environment: [String: String] = [:], unset: [String] = [], directory: URL? = nil,
+    input: String? = nil
 ) throws -> CLIResult {
     let process = Process()
     process.executableURL = tracerExecutable()
@@ -37,7 +38,13 @@ func runTracer(
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let stdin = Pipe()
+    if input != nil { process.standardInput = stdin }
     try process.run()
+    if let input {
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+    }
     // Read both pipes before waiting, so a full pipe cannot block the child.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -26,14 +26,19 @@ func temporaryFolder() throws -> URL {
         let lines = jsonLines(train.stdout)
         let epochs = lines.filter { $0["epoch"] != nil }
         #expect(epochs.map { $0["epoch"] as? Int } == [1, 2])
-        for key in ["train_loss", "train_accuracy", "test_accuracy", "seconds", "images_per_second"] {
+        for key in [
+            "train_loss", "train_accuracy", "validation_accuracy", "seconds", "images_per_second", "diagnostics",
+        ] {
             #expect(epochs.allSatisfy { $0[key] != nil }, "epoch objects lack \(key)")
         }
         let summary = try #require(lines.last)
         #expect(summary["summary"] as? Bool == true)
         // 3,000 images, 2 epochs: far from the full run's 98%, but far above chance (10%).
         #expect((summary["test_accuracy"] as? Double ?? 0) > 0.8)
-        for picture in ["weights.png", "predictions.png", "misclassified.png", "confusion.png", "curves.png"] {
+        for picture in [
+            "weights.png", "weights-per-tile.png", "filmstrip.png", "diagnostics.png", "predictions.png",
+            "misclassified.png", "confusion.png", "curves.png",
+        ] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(picture).path), "\(picture)")
         }
         #expect(FileManager.default.fileExists(atPath: model))
@@ -42,6 +47,16 @@ func temporaryFolder() throws -> URL {
         #expect(eval.status == 0, "stderr: \(eval.stderr)")
         let percent = String(format: "%.2f%%", 100 * (summary["test_accuracy"] as? Double ?? 0))
         #expect(eval.stdout.contains(percent), "eval printed \(eval.stdout), train said \(percent)")
+        #expect(eval.stdout.contains("trained on training-file images 0..<3000, validation 50000..<60000"))
+
+        // One test digit explained: its picture, its numbers, then the recorded trace.
+        let explain = try runTracer(["explain", "--model", model, "--test-index", "0", "--out", folder.path])
+        #expect(explain.status == 0, "stderr: \(explain.stderr)")
+        #expect(explain.stdout.hasPrefix("test image 0: label 7, predicted"))
+        #expect(explain.stdout.contains("the recorded trace"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("explain-test-0.png").path))
+        let outOfRange = try runTracer(["explain", "--model", model, "--test-index", "10000", "--out", folder.path])
+        #expect(outOfRange.status == 1 && outOfRange.stderr.contains("--test-index 10000"))
 
         // The model classifies one of the pictures it drew; a broken image beside it fails alone.
         let notPNG = folder.appendingPathComponent("not-a-png.png")
@@ -65,7 +80,9 @@ func temporaryFolder() throws -> URL {
     @Test func badFlagsAreUsageErrors() throws {
         for arguments in [
             ["train", "--epochs", "0"], ["train", "--hidden", "12,x"], ["train", "--batch", "-3"],
-            ["lesson", "x"], ["eval"],
+            ["train", "--dataset", "digits"], ["train", "--schedule", "linear"], ["train", "--hidden", "none,3"],
+            ["train", "--validation", "-1"], ["train", "--elastic", "2"], ["eval", "--model", "m", "--dataset", "x"],
+            ["explain", "--model", "m"], ["lesson", "x"], ["eval"],
         ] {
             let result = try runTracer(arguments)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")

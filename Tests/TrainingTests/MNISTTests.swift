@@ -16,16 +16,17 @@ let mnistFolder: String? = {
     return DatasetFile.allCases.allSatisfy { $0.existingPath(in: url) != nil } ? folder : nil
 }()
 
-/// 10,000 training and 2,000 test images, loaded once for every test here.
+/// 10,000 training, 2,000 validation (the training file's last) and 2,000 test images, loaded
+/// once for every test here.
 let smallMNIST: TrainingData? = mnistFolder.flatMap {
-    try? TrainingData.load(kind: .mnist, dataFlag: $0, trainLimit: 10_000, testLimit: 2_000)
+    try? TrainingData.load(kind: .mnist, dataFlag: $0, validationCount: 2_000, trainLimit: 10_000, testLimit: 2_000)
 }
 
 /// One seeded epoch over the 10,000 images (batch 64), shared by the tests below.
 let trainedOnSmallMNIST: (network: Network, record: EpochRecord)? = smallMNIST.flatMap { data in
     var options = TrainingOptions()
     options.epochs = 1  // the defaults otherwise: 784-128-10, batch 64, lr 0.1, momentum 0.9, seed 1
-    let run = TrainingRun(options: options, train: data.train, test: data.test)
+    let run = TrainingRun(options: options, train: data.train, validation: data.validation)
     guard let record = try? run.runEpoch() else { return nil }
     return (run.network, record)
 }
@@ -38,8 +39,14 @@ struct MNISTTests {
         let data = try #require(smallMNIST)
         #expect(data.train.count == 10_000 && data.test.count == 2_000 && data.train.inputSize == 784)
         #expect(data.train.labels.prefix(5) == [5, 0, 4, 1, 9])
+        // The validation split is the training file's last 2,000 images, apart from those trained on.
+        #expect(data.validation.count == 2_000 && data.use.validation == 58_000..<60_000)
+        #expect(data.use.training == 0..<10_000 && data.use.test == 0..<2_000)
         let trained = try #require(trainedOnSmallMNIST)
-        #expect(trained.record.testAccuracy >= 0.90, "test accuracy \(trained.record.testAccuracy)")
+        let accuracy = try #require(trained.record.validationAccuracy)
+        #expect(accuracy >= 0.90, "validation accuracy \(accuracy)")
+        let test = trained.network.evaluate(source: data.test, loss: .softmaxCrossEntropy)
+        #expect(test.accuracy >= 0.90, "test accuracy \(test.accuracy)")
         #expect(trained.record.trainLoss.isFinite)
     }
 

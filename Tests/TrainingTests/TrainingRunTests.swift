@@ -19,21 +19,21 @@ import Testing
     @Test func learnsSyntheticClasses() throws {
         let run = TrainingRun(
             options: options(), train: quadrantExamples(count: 400, seed: 1),
-            test: quadrantExamples(count: 100, seed: 2))
+            validation: quadrantExamples(count: 100, seed: 2))
         var progressCalls = 0
         for _ in 0..<3 { try run.runEpoch(progressEvery: 5) { _, _ in progressCalls += 1 } }
         #expect(run.history.count == 3)
-        #expect(run.history.last!.testAccuracy >= 0.95)
+        #expect(run.history.last!.validationAccuracy! >= 0.95)
         #expect(run.history.last!.trainLoss < run.history.first!.trainLoss)
         #expect(progressCalls == 3 * 5)  // 25 batches an epoch: after 5, 10, 15, 20, 25
-        #expect(run.lastEvaluation!.predictions.count == 100)
+        #expect(run.lastValidation!.predictions.count == 100)
     }
 
     @Test func sameSeedSameWeightsAndFigures() throws {
         func trained() throws -> ([Float], [EpochRecord]) {
             let run = TrainingRun(
                 options: options(), train: quadrantExamples(count: 1000, seed: 1),
-                test: quadrantExamples(count: 20, seed: 2))
+                validation: quadrantExamples(count: 20, seed: 2))
             try run.runEpoch()
             try run.runEpoch()
             return (
@@ -63,7 +63,7 @@ import Testing
     @Test func hugeLearningRateIsReportedAsDivergence() {
         let run = TrainingRun(
             options: options(learningRate: 1e30), train: quadrantExamples(count: 200, seed: 1),
-            test: quadrantExamples(count: 20, seed: 2))
+            validation: quadrantExamples(count: 20, seed: 2))
         var caught: TrainingError?
         do { for _ in 0..<3 { try run.runEpoch() } } catch { caught = error }
         guard case .diverged(let epoch, let batch, let batchCount, let step, let rate)? = caught else {
@@ -110,10 +110,10 @@ import Testing
 
     @Test func sampleTraceKeepsTheOutputLayerInFull() throws {
         let run = TrainingRun(
-            options: options(), train: quadrantExamples(count: 100, seed: 1), test: quadrantExamples(count: 20, seed: 2)
-        )
+            options: options(), train: quadrantExamples(count: 100, seed: 1),
+            validation: quadrantExamples(count: 20, seed: 2))
         try run.runEpoch()
-        let trace = SampleTrace(network: run.network, examples: run.test, index: 3)
+        let trace = SampleTrace(network: run.network, examples: run.validation!, index: 3)
         // 36 -> 16 -> 4: the output layer has 16*4 products, recorded one by one, the first
         // layer's 36*16 = 576 > 64 as a matrix.
         #expect(trace.steps.filter { $0.name == "product" && $0.layer == 2 }.count == 64)
@@ -132,18 +132,23 @@ import Testing
     }
 
     @Test func jsonAndProgressText() {
+        let diagnostics = Diagnostics(
+            deadFraction: [0.03125], updateRatio: [0.0012, 0.0008], gradientNorm: [0.21, 0.09], nonFinite: false,
+            probeImages: 2000, probeSet: "validation")
         let record = EpochRecord(
-            epoch: 2, trainLoss: 0.125, trainAccuracy: 0.96, testLoss: 0.1, testAccuracy: 0.975,
-            seconds: 0.31234, imagesPerSecond: 192_345.6)
+            epoch: 2, learningRate: 0.05, trainLoss: 0.125, trainAccuracy: 0.96, validationLoss: 0.1,
+            validationAccuracy: 0.975, seconds: 0.31234, imagesPerSecond: 192_345.6, diagnostics: diagnostics)
         #expect(
-            record.json.text
-                == "{\"epoch\":2,\"train_loss\":0.125,\"train_accuracy\":0.96,\"test_accuracy\":0.975,\"seconds\":0.312,\"images_per_second\":192346}"
+            record.json().text
+                == "{\"epoch\":2,\"learning_rate\":0.05,\"train_loss\":0.125,\"train_accuracy\":0.96,\"validation_loss\":0.1,\"validation_accuracy\":0.975,\"seconds\":0.312,\"images_per_second\":192346,"
+                + "\"diagnostics\":{\"dead_fraction\":[0.03125],\"update_ratio\":[0.0012,0.0008],\"gradient_norm\":[0.21,0.09],\"non_finite\":false,\"probe_images\":2000,\"probe_set\":\"validation\"},\"warnings\":[]}"
         )
         #expect(
             JSONValue.object([("a", .string("q\"\n")), ("b", .float(.nan))]).text == "{\"a\":\"q\\\"\\n\",\"b\":null}")
         #expect(
             ProgressLine.epochSummary(record, epochs: 5)
-                == "epoch 2/5  train loss 0.1250  train acc 96.00%  test acc 97.50%  0.31 s  192,346 img/s")
+                == "epoch 2/5  train loss 0.1250  train acc 96.00%  val acc 97.50%  0.31 s  192,346 img/s  dead 3.1%  upd/w 1.2e-03,8.0e-04  |g| 2.1e-01,9.0e-02"
+        )
         let bar = ProgressLine.bar(
             epoch: 1, epochs: 5,
             batchesDone: 469, batchCount: 938, examplesSeen: 30_016, meanLoss: 0.3, correct: 27_014, seconds: 0.15)
