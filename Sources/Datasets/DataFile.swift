@@ -29,6 +29,16 @@ public enum DataFile {
     public static func readContents(
         atPath path: String, declaredSize: ([UInt8]) throws -> Int? = { _ in nil }
     ) throws -> [UInt8] {
+        // An uncompressed file far longer than its header declares is refused before it is read.
+        let head: [UInt8], size: Int
+        do {
+            head = try RegularFile.read(path, limit: maximumBytes, prefix: 64)
+            size = try RegularFile.size(path)
+        } catch { throw DatasetError.unreadable(path: path, reason: error.reason) }
+        if !isGzip(head), let declared = try declaredSize(head), size > declared + trailingSlack {
+            throw DatasetError.oversized(
+                path: path, detail: "it is \(size) bytes, longer than the \(declared) bytes its header declares")
+        }
         let bytes = try readBytes(atPath: path)
         if bytes.isEmpty { throw DatasetError.emptyFile(path: path) }
         return try decompressIfGzip(bytes, path: path, declaredSize: declaredSize)

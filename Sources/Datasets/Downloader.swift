@@ -32,7 +32,8 @@ public struct Downloader: Sendable {
     public let kind: DatasetKind
     /// Base URLs tried in order; each must serve `<base>/<file>.gz`.
     public let mirrors: [URL]
-    /// Seconds a request may wait for the next bytes before it counts as failed.
+    /// Seconds a request may wait for the next bytes before it counts as failed (a whole file may
+    /// take 20 times as long, at least a minute).
     public let timeout: TimeInterval
 
     /// The most bytes a response body may have: a larger one (an endless body) is cut off there
@@ -162,12 +163,19 @@ public struct Downloader: Sendable {
     func fetch(_ url: URL, to path: String) throws -> Int {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw DatasetError.cannotWrite(path: path, reason: systemReason()) }
-        defer { close(descriptor) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = max(timeout, 600)
+        // A mirror that trickles a byte now and then never trips the per-read timeout: the whole
+        // transfer gets 20 times as long (10 minutes by default), and no longer.
+        configuration.timeoutIntervalForResource = max(timeout * 20, 60)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         let transfer = StreamingTransfer(descriptor: descriptor, limit: maximumBodyBytes)
+        // Pieces still queued for the delegate must not be written once the descriptor is closed
+        // (its number may by then belong to another file).
+        defer {
+            transfer.finish()
+            close(descriptor)
+        }
         let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
         defer { session.invalidateAndCancel() }
         let task = session.dataTask(with: URLRequest(url: url))
@@ -247,6 +255,11 @@ private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchec
         self.limit = limit
     }
 
+    private var finished = false
+
+    /// No more writes: the caller is about to close the descriptor.
+    func finish() { lock.withLock { finished = true } }
+
     /// True once the body is past the limit or could not be written: the watcher cancels.
     var stopped: Bool { lock.withLock { received > limit || writeFailure != nil } }
 
@@ -260,7 +273,7 @@ private final class StreamingTransfer: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         lock.withLock {
-            guard received <= limit, writeFailure == nil else { return }
+            guard !finished, received <= limit, writeFailure == nil else { return }
             received += data.count
             guard received <= limit else { return }
             data.withUnsafeBytes { buffer in

@@ -175,11 +175,10 @@ public enum LessonRunner {
     @discardableResult
     public static func writeOutputs(_ trace: LessonTrace, to output: URL) throws -> URL {
         let folder = output.appendingPathComponent("lessons").appendingPathComponent(trace.slug)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
+        do { try AtomicFile.createFolder(folder.path) } catch {
             throw LessonError(
-                file: folder.path, problem: "cannot create the output folder; choose another with --out DIR")
+                file: folder.path,
+                problem: "cannot create the output folder (\(error.reason)); choose another with --out DIR")
         }
         try writeAtomically(TraceText.render(trace, style: TextStyle()), to: folder.appendingPathComponent("trace.txt"))
         try writeAtomically(jsonLines(trace), to: folder.appendingPathComponent("trace.jsonl"))

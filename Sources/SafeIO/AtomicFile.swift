@@ -108,6 +108,26 @@ public enum AtomicFile {
         TemporaryFiles.unregister(temporary)
     }
 
+    /// Creates the folder `path` and its parents when missing (like `mkdir -p`). A failure says
+    /// which part is in the way and what it is ("out is a named pipe (FIFO), not a folder"), or
+    /// gives the system's reason for the part that could not be made.
+    public static func createFolder(_ path: String) throws(FileProblem) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, 0o755) == 0 { continue }
+            let reason = errno
+            var info = stat()
+            if stat(prefix, &info) == 0 {
+                guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                    throw FileProblem(path: path, reason: "\(prefix) is \(fileKindName(mode: info.st_mode)), not a folder")
+                }
+                continue
+            }
+            throw FileProblem(path: path, reason: "\(prefix): \(String(cString: strerror(reason)))")
+        }
+    }
+
     /// `.NAME.tmp-PID`, with NAME shortened (at a character boundary) when the whole would be
     /// longer than a file name may be.
     static func temporaryName(for name: String, pid: pid_t) -> String {

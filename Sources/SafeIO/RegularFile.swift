@@ -47,19 +47,19 @@ public enum RegularFile {
     }
 
     /// The whole content of the regular file at `path`, at most `limit` bytes (a larger file is an
-    /// error, read not at all). The file is opened without blocking, so a named pipe put where a
-    /// file was expected is reported, not waited on.
-    public static func read(_ path: String, limit: Int) throws(FileProblem) -> [UInt8] {
+    /// error, read not at all), or only its first `prefix` bytes. The file is opened without
+    /// blocking, so a named pipe put where a file was expected is reported, not waited on.
+    public static func read(_ path: String, limit: Int, prefix: Int? = nil) throws(FileProblem) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system(path) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw .system(path) }
         try requireRegular(info, path)
-        let size = Int(info.st_size)
-        guard size <= limit else {
-            throw FileProblem(path: path, reason: "it is \(size) bytes, more than the \(limit) bytes allowed here")
+        guard Int(info.st_size) <= limit else {
+            throw FileProblem(path: path, reason: "it is \(info.st_size) bytes, more than the \(limit) bytes allowed here")
         }
+        let size = min(Int(info.st_size), prefix ?? Int.max)
         var failure: FileProblem?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0

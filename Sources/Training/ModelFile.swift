@@ -126,6 +126,7 @@ public enum ModelFile {
     /// Only a regular file is read (a pipe or a device is named as what it is, never waited on),
     /// and only up to the size of the largest model this loads.
     public static func loadWithDataUse(_ path: String) throws(ModelFileError) -> (network: Network, dataUse: DataUse?) {
+        try checkHeaderAgainstSize(path)
         let bytes: [UInt8]
         do { bytes = try RegularFile.read(path, limit: maximumFileBytes) } catch {
             throw .unreadable(path: path, reason: error.reason)
@@ -136,6 +137,27 @@ public enum ModelFile {
     /// The largest header (64 sizes), `maximumParameters` weights and a data-use record.
     static let maximumFileBytes =
         16 + 4 * maximumLayerSizes + maximumLayerSizes + 8 + 4 * maximumParameters + 4 + maximumDataUseBytes
+
+    /// The most bytes before the weights: magic, version, 64 layer sizes, activations, count.
+    static let maximumHeaderBytes = 16 + 4 * maximumLayerSizes + maximumLayerSizes + 8
+
+    /// Judges the file by its first bytes and its size before reading it whole: a stranger file
+    /// or one far longer than its header declares (a sparse gigabyte) is refused unread.
+    static func checkHeaderAgainstSize(_ path: String) throws(ModelFileError) {
+        let size: Int, head: [UInt8]
+        do {
+            size = try RegularFile.size(path)
+            head = try RegularFile.read(path, limit: maximumFileBytes, prefix: maximumHeaderBytes)
+        } catch { throw .unreadable(path: path, reason: error.reason) }
+        guard head.count < size else { return }  // the whole file is in `head`: decoding says the rest
+        do { _ = try decodeWithDataUse(head, path: path) } catch {
+            // `head` holds no weights, so a good header ends in `truncated`, naming where they end.
+            guard case .truncated(_, let weightsEnd, _) = error else { throw error }
+            if size > weightsEnd + 4 + maximumDataUseBytes {
+                throw .trailingBytes(path: path, expectedBytes: weightsEnd, actualBytes: size)
+            }
+        }
+    }
 
     /// Parses a model from its bytes; `path` is only for the messages.
     public static func decode(_ bytes: [UInt8], path: String) throws(ModelFileError) -> Network {

@@ -27,16 +27,20 @@ struct DownloadCommand: ParsableCommand {
     @Option(help: "Which dataset: mnist or fashion.")
     var dataset: DatasetKind = .mnist
 
-    @Option(help: "Seconds to wait for a mirror's next bytes before giving up on it.")
+    @Option(help: "Seconds to wait for a mirror's next bytes before giving up on it (a whole file: 20 times as long).")
     var timeout: Double = 30
 
     func validate() throws {
         if let mirror {
-            guard let url = URL(string: mirror), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
-                throw ValidationError("--mirror must be an http:// or https:// URL, not '\(mirror)'")
+            guard mirrorURL(mirror) != nil else {
+                throw ValidationError(
+                    "--mirror must be an http:// or https:// URL with a host (and a port from 1 to 65535), not '\(mirror)'")
             }
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        // URLSession turns the timeout into whole milliseconds: an infinite or huge one traps there.
+        guard timeout.isFinite && timeout > 0 && timeout <= 86_400 else {
+            throw ValidationError("--timeout must be a number of seconds from 0 to 86400 (a day), not \(timeout)")
+        }
     }
 
     func run() throws {
@@ -52,7 +56,7 @@ struct DownloadCommand: ParsableCommand {
                 return
             }
         }
-        let mirrors = mirror.flatMap(URL.init(string:)).map { [$0] }
+        let mirrors = mirror.flatMap(mirrorURL).map { [$0] }
         print("\(kind.displayName) into \(folder)")
         do {
             try Downloader(kind: kind, mirrors: mirrors, timeout: timeout).download(into: folder.url) { line in
@@ -69,4 +73,15 @@ struct DownloadCommand: ParsableCommand {
 func failWithMessage(_ message: String) throws -> Never {
     StandardError.writeLine("error: \(message)")
     throw ExitCode(1)
+}
+
+/// `text` as a mirror URL: http or https (either case, written lower-case for URLSession), with a
+/// host and, when a port is given, a valid one; nil otherwise.
+func mirrorURL(_ text: String) -> URL? {
+    guard var parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
+        ["http", "https"].contains(scheme), let host = parts.host, !host.isEmpty
+    else { return nil }
+    if let port = parts.port, !(1...65_535).contains(port) { return nil }
+    parts.scheme = scheme
+    return parts.url
 }

@@ -71,6 +71,22 @@ struct HostileDataTests {
         #expect(detail.contains("more than \(DataFile.maximumBytes) bytes"))
     }
 
+    @Test("an uncompressed file far longer than its header declares is refused unread")
+    func rawOversized() throws {
+        let folder = try makeTemporaryFolder()
+        defer { removeTemporaryFolder(folder) }
+        let path = folder.appendingPathComponent("labels").path
+        try Data(idxLabels([1, 2, 3])).write(to: URL(fileURLWithPath: path))
+        #expect(truncate(path, 100 << 20) == 0)  // sparse: 100 MiB of zeros after three labels
+        let before = peakResidentBytes()
+        let error = datasetError { _ = try IDX.readLabels(atPath: path) }
+        #expect(error == .oversized(path: path, detail: "it is \(100 << 20) bytes, longer than the 11 bytes its header declares"))
+        #expect(peakResidentBytes() - before < 32 << 20)
+        // A little trailing data is still counted exactly.
+        #expect(truncate(path, 11 + 5) == 0)
+        #expect(datasetError { _ = try IDX.readLabels(atPath: path) } == .trailingData(path: path, extraBytes: 5))
+    }
+
     @Test("a header that declares more than any dataset is refused before its payload is read")
     func hugeHeader() throws {
         let folder = try makeTemporaryFolder()

@@ -177,6 +177,22 @@ struct AtomicFileTests {
         #expect(listing(folder) == (kept + ["model.bin"]).sorted())
     }
 
+    @Test("createFolder makes parents, and names what is in the way")
+    func createFolder() throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.createFolder(folder + "/a/b/c")
+        try AtomicFile.createFolder(folder + "/a/b/c")  // already there: fine
+        #expect(listing(folder + "/a/b") == ["c"])
+        #expect(mkfifo(folder + "/pipe", 0o644) == 0)
+        #expect(throws: FileProblem(path: folder + "/pipe/x", reason: "\(folder)/pipe is a named pipe (FIFO), not a folder")) {
+            try AtomicFile.createFolder(folder + "/pipe/x")
+        }
+        #expect(throws: FileProblem(path: "/dev/null/x", reason: "/dev/null is a character device, not a folder")) {
+            try AtomicFile.createFolder("/dev/null/x")
+        }
+    }
+
     @Test("a replaced file keeps its permissions")
     func keepsMode() throws {
         let folder = try makeFolder()

@@ -140,6 +140,29 @@ struct SaveDestinationCLITests {
         #expect(stat(folder.appendingPathComponent("pipe").path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
     }
 
+    @Test("a 1 GiB model file (sparse) is judged by its header and size, not read whole")
+    func modelBomb() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeTinyDigits(to: folder)
+        let model = folder.appendingPathComponent("m.bin").path
+        let train = try runTracer(
+            ["train", "--data", folder.path, "--hidden", "8", "--epochs", "1", "--out", folder.path, "--save", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        let stranger = folder.appendingPathComponent("stranger.bin").path
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: stranger))
+        for path in [model, stranger] {
+            #expect(truncate(path, 1 << 30) == 0)
+            let started = Date()
+            let eval = try runTracer(["eval", "--model", path, "--data", folder.path])
+            expectOneLineError(eval, mentioning: [path, path == model ? "its header says" : "wrong magic"])
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        #expect(usage.ru_maxrss * 1024 < 512 << 20, "no child read the gigabyte")
+    }
+
     @Test("a model path that is a pipe or a device is named as such by eval and predict")
     func modelIsNotAFile() throws {
         let folder = try temporaryFolder()
@@ -389,5 +412,20 @@ struct PredictNameCLITests {
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names.count == 3 && names.contains("predict-digit.png") && names.contains("predict-digit-2.png"))
         #expect(names.allSatisfy { $0.utf8.count <= 255 && !$0.hasPrefix(".") }, "\(names)")
+    }
+}
+
+@Suite("Download options")
+struct DownloadOptionCLITests {
+    @Test("a timeout or mirror URL that URLSession cannot take is a usage error, not a trap", arguments: [
+        ["--timeout", "inf"], ["--timeout", "1e300"], ["--timeout", "nan"], ["--mirror", "http://"],
+        ["--mirror", "http://127.0.0.1:99999/"],
+    ])
+    func badOptions(arguments: [String]) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runTracer(["download", "--data", folder.path] + arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(arguments[0]))
     }
 }
