@@ -33,8 +33,10 @@ enum Lesson10GradientDescent: Lesson {
         let examples = try ImageExamples.read(inputs["examples"], targetSize: 1, classes: false)
         let seed = try inputs["seed"].integer(in: 0...Int(Int32.max))
         let learningRate = try inputs["learning_rate"].number(in: 0...10)
-        let steps = try inputs["steps"].integer(in: 1...10_000)
-        let tracedSteps = try inputs["traced_steps"].integer(in: 0...steps)
+        // Every iteration is traced (its loss row, its frame), so the loop is bounded to stay a
+        // lesson of seconds: 1,000 iterations, of which at most 20 are shown in full.
+        let steps = try inputs["steps"].integer(in: 1...1_000)
+        let tracedSteps = try inputs["traced_steps"].integer(in: 0...min(steps, 20))
         let stopBelow = try inputs["stop_below"].number(in: 0...1e6)
         let momentum = try inputs["momentum"].number(in: 0...0.999)
 

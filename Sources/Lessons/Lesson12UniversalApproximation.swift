@@ -36,6 +36,15 @@ enum Lesson12UniversalApproximation: Lesson {
         let hiddenCount = try trained["hidden_neurons"].integer(in: 1...256)
         let learningRate = try trained["learning_rate"].number(in: 0...10)
         let epochs = try trained["epochs"].integer(in: 1...100_000)
+        // Each epoch is a full-batch forward and backward through the readable kernels: about
+        // points * hidden_neurons multiply-adds per layer. A budget on their product keeps the
+        // lesson to seconds whatever each field's own range allows (the shipped file uses 0.6M).
+        let work = epochs * points * hiddenCount
+        guard work <= lesson12WorkBudget else {
+            throw trained["epochs"].error(
+                "epochs * points * hidden_neurons is \(work), more than the \(lesson12WorkBudget) a lesson runs in "
+                    + "seconds; lower epochs, points or hidden_neurons")
+        }
         let stages = try trained["stages"].items(count: 1...8).map { try $0.integer(in: 0...epochs) }
         let seed = try trained["seed"].integer(in: 0...Int(Int32.max))
 
@@ -158,3 +167,6 @@ enum Lesson12UniversalApproximation: Lesson {
                 yLabel: "y", series: learnedSeries))
     }
 }
+
+/// The most `epochs * points * hidden_neurons` lesson 12 accepts (about half a second in a release build).
+let lesson12WorkBudget = 20_000_000

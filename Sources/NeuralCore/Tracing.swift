@@ -170,13 +170,26 @@ public enum TraceNumber {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == 0 { return "0" }
-        var text = String(format: "%.\(digits)g", value)
-        if text.contains("e") {
-            // 1.234e-05 -> keep, but drop a "+" and leading zeros of the exponent.
-            text = text.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
-                .replacingOccurrences(of: "e+", with: "e")
+        // C's %g straight into a stack buffer: Foundation's String(format:) and its replacing
+        // calls cost most of a long lesson loop's time (every operand of every traced line).
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> String in
+            let length = withVaList([Int32(digits), value]) { vsnprintf(buffer.baseAddress, 64, "%.*g", $0) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(length))
+            var i = 0
+            while i < Int(length) {
+                let byte = UInt8(bitPattern: buffer[i])
+                bytes.append(byte)
+                i += 1
+                // 1.234e-05 -> 1.234e-5, 1e+20 -> 1e20: no "+" and no leading zero in the exponent.
+                guard byte == UInt8(ascii: "e") else { continue }
+                let sign = UInt8(bitPattern: buffer[i])
+                if sign == UInt8(ascii: "-") { bytes.append(sign) }
+                if sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { i += 1 }
+                if i < Int(length) - 1 && buffer[i] == CChar(UInt8(ascii: "0")) { i += 1 }
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return text
     }
 
     /// Significant digits of an operand: every digit a Float holds.

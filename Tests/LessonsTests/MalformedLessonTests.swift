@@ -66,6 +66,30 @@ import Testing
         #expect(error.line == 1)
     }
 
+    /// Loops whose size a teacher sets are bounded, so an edited file cannot make a lesson run for
+    /// minutes: lesson 10's iterations, and lesson 12's epochs * points * hidden_neurons.
+    @Test func loopsStayBounded() throws {
+        let folder = try temporaryLessonsCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try edit(folder, "10-gradient-descent.md", replacing: "steps: 40 ", with: "steps: 1001 ")
+        do {
+            _ = try runLesson(10, in: folder)
+            Issue.record("lesson 10 ran 1,001 iterations")
+        } catch let error as LessonError {
+            #expect(error.field == "steps")
+        }
+        // 2,000 epochs * 1,000 points * 12 units = 24 million, above the budget of 20 million.
+        try edit(folder, "12-universal-approximation.md", replacing: "points: 25", with: "points: 1000")
+        #expect(2_000 * 1_000 * 12 > lesson12WorkBudget)
+        do {
+            _ = try runLesson(12, in: folder)
+            Issue.record("lesson 12 ran a loop over its budget")
+        } catch let error as LessonError {
+            #expect(error.field == "trained.epochs")
+            #expect(error.description.contains("epochs * points * hidden_neurons is 24000000"))
+        }
+    }
+
     @Test func unknownLessonNumber() throws {
         #expect(throws: LessonError.self) { try runLesson(99) }
     }

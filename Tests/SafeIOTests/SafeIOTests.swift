@@ -155,7 +155,7 @@ struct AtomicFileTests {
         try AtomicFile.write([1, 2], to: folder + "/f")
         #expect(throws: FileProblem.self) {
             try AtomicFile.replace(folder + "/f") { temporary throws(FileProblem) in
-                FileManager.default.createFile(atPath: temporary, contents: Data([3]))
+                _ = FileManager.default.createFile(atPath: temporary, contents: Data([3]))
                 #expect(TemporaryFiles.registered.contains(temporary), "covered by the signal handler while written")
                 throw FileProblem(path: temporary, reason: "disk full")
             }
@@ -172,7 +172,7 @@ struct AtomicFileTests {
         let dead = try deadProcessID()
         let stale = [".model.bin.tmp-\(dead)", ".weights.png.tmp-\(dead)", ".t.gz.partial-\(dead)"]
         let kept = [".model.bin.tmp-1", ".notes.tmp-x", "other.tmp-\(dead)"]  // pid 1 lives; not ours
-        for name in stale + kept { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])) }
+        for name in stale + kept { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])) }
         try AtomicFile.write([1], to: folder + "/model.bin")
         #expect(listing(folder) == (kept + ["model.bin"]).sorted())
     }
