@@ -220,17 +220,17 @@ enum Lesson10GradientDescent: Lesson {
             return !last.isFinite || last > 1e6 * max(first, 1e-6)
         }
         if diverged(momentum) {
-            return "With momentum \(format(mu)) the run diverged too (its loss reached \(format(b))): try a smaller "
+            return "With momentum \(format(mu)) the run diverged too (its loss at iteration \(n) was \(format(b))): try a smaller "
                 + "learning_rate or momentum."
         }
         if diverged(plain) {
-            return "Plain SGD diverged at this learning_rate (its loss reached \(format(a))); with momentum "
-                + "\(format(mu)) the loss after \(n) iterations is \(format(b))."
+            return "Plain SGD diverged at this learning_rate (its loss at iteration \(plain.count) was \(format(a))); with "
+                + "momentum \(format(mu)) the loss at iteration \(n) is \(format(b))."
         }
         return b < a
-            ? "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), below plain SGD's \(format(a)): "
+            ? "At iteration \(n) the loss with momentum \(format(mu)) is \(format(b)), below plain SGD's \(format(a)): "
                 + "the velocity carried the steps further along the slope."
-            : "After \(n) iterations the loss with momentum \(format(mu)) is \(format(b)), not below plain SGD's "
+            : "At iteration \(n) the loss with momentum \(format(mu)) is \(format(b)), not below plain SGD's "
                 + "\(format(a)): here the velocity overshoots and swings back (try a smaller momentum)."
     }
 
