@@ -274,7 +274,8 @@ enum EpochBenchData {
             let data = try? TrainingData.load(kind: .mnist, dataFlag: dataFlag, trainLimit: count, testLimit: 1),
             data.train.count == count
         {
-            return (data.train, "MNIST")
+            // A folder given with --data may hold another set in MNIST's format (Fashion-MNIST).
+            return (data.train, dataFlag.map { "MNIST-format (\(URL(fileURLWithPath: $0).lastPathComponent))" } ?? "MNIST")
         }
         var random = SeededRandom(seed: 3)
         var pixels = (0..<(count * 784)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) | 1 }
